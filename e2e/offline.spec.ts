@@ -1,0 +1,35 @@
+import { expect, test } from './support/privacy';
+import { requirePermissionPrompt, seedOpfsProject, stubFolderPicker } from './support/opfs-project';
+
+const DIR = 'offline-project';
+
+test('once installed, the app opens with no network and reconnects its folder', async ({ page, context }) => {
+  await stubFolderPicker(page, DIR);
+  await requirePermissionPrompt(page);
+  await page.goto('/');
+  await seedOpfsProject(page, DIR, {
+    'app.py': 'import os\n\nprint(os.getcwd())\n',
+    'lib/util.ts': 'export function twice(n: number) {\n  return n * 2;\n}\n',
+  });
+  await page.getByRole('button', { name: 'Open folder' }).click();
+  await expect(page.getByTestId('workspace-name')).toHaveText(DIR);
+
+  // The service worker precaches the shell (and every lazily loaded chunk) on install.
+  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+
+  await context.setOffline(true);
+  await page.reload();
+  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  await expect(page).toHaveTitle('Refact in a tab');
+  const reconnect = page.getByRole('button', { name: `Reconnect ${DIR}` });
+  await expect(reconnect).toBeVisible();
+  await reconnect.click();
+  await expect(page.getByTestId('workspace-name')).toHaveText(DIR);
+
+  await page.locator('[data-path="lib"]').click();
+  await page.locator('[data-path="lib/util.ts"]').click();
+  // The TypeScript grammar is a separate chunk: it too must come from the cache.
+  await expect(page.locator('.code .hljs-keyword').first()).toHaveText('export');
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+});

@@ -1,0 +1,126 @@
+import { computed, effect, signal, untracked } from '@preact/signals';
+import { baseName, parentPath } from '../workspace/paths';
+import type { DirEntry, ReadTextResult, Workspace, WorkspaceChange } from '../workspace/types';
+import { workspace } from './workspace';
+
+/** The file tree (loaded lazily, one directory at a time) and the file being viewed. */
+
+export type DirState = { status: 'loading' } | { status: 'ready'; entries: DirEntry[] } | { status: 'error'; message: string };
+
+export const dirs = signal<ReadonlyMap<string, DirState>>(new Map());
+export const expanded = signal<ReadonlySet<string>>(new Set(['']));
+export const selectedPath = signal<string | null>(null);
+export type ViewState =
+  | { status: 'idle' }
+  | { status: 'loading'; path: string }
+  | { status: 'ready'; file: ReadTextResult }
+  | { status: 'error'; path: string; message: string };
+export const view = signal<ViewState>({ status: 'idle' });
+
+export interface TreeRow {
+  path: string;
+  name: string;
+  kind: DirEntry['kind'] | 'status';
+  depth: number;
+  /** For 'status' rows: loading / error text. */
+  note?: string;
+}
+
+/** The visible rows: expanded directories flattened in order. The tree view virtualizes over this. */
+export const treeRows = computed<TreeRow[]>(() => {
+  const rows: TreeRow[] = [];
+  const open = expanded.value;
+  const loaded = dirs.value;
+  const visit = (dir: string, depth: number) => {
+    const state = loaded.get(dir);
+    if (!state || state.status === 'loading') {
+      rows.push({ path: `${dir}/…`, name: 'Loading…', kind: 'status', depth, note: 'loading' });
+      return;
+    }
+    if (state.status === 'error') {
+      rows.push({ path: `${dir}/!`, name: state.message, kind: 'status', depth, note: 'error' });
+      return;
+    }
+    for (const entry of state.entries) {
+      rows.push({ path: entry.path, name: entry.name, kind: entry.kind, depth });
+      if (entry.kind === 'directory' && open.has(entry.path)) visit(entry.path, depth + 1);
+    }
+  };
+  visit('', 0);
+  return rows;
+});
+
+function setDir(path: string, state: DirState): void {
+  const next = new Map(dirs.value);
+  next.set(path, state);
+  dirs.value = next;
+}
+
+async function loadDir(ws: Workspace, path: string): Promise<void> {
+  if (!dirs.value.has(path)) setDir(path, { status: 'loading' });
+  try {
+    const entries = await ws.listDir(path);
+    if (workspace.value === ws) setDir(path, { status: 'ready', entries });
+  } catch (err) {
+    if (workspace.value === ws) setDir(path, { status: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+export function toggleDir(path: string): void {
+  const ws = workspace.value;
+  if (!ws) return;
+  const next = new Set(expanded.value);
+  if (next.has(path)) next.delete(path);
+  else {
+    next.add(path);
+    if (!dirs.value.has(path)) void loadDir(ws, path);
+  }
+  expanded.value = next;
+}
+
+export async function openFile(path: string, options: { limitBytes?: number } = {}): Promise<void> {
+  const ws = workspace.value;
+  if (!ws) return;
+  selectedPath.value = path;
+  if (view.value.status !== 'ready' || view.value.file.path !== path) view.value = { status: 'loading', path };
+  try {
+    const file = await ws.readText(path, options);
+    if (selectedPath.value === path) view.value = { status: 'ready', file };
+  } catch (err) {
+    if (selectedPath.value === path) view.value = { status: 'error', path, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Re-reads the directories and the open file that a batch of changes touched. */
+function applyChanges(ws: Workspace, changes: WorkspaceChange[]): void {
+  const touchedDirs = new Set<string>();
+  let rulesChanged = false;
+  for (const change of changes) {
+    touchedDirs.add(parentPath(change.path));
+    if (baseName(change.path) === '.gitignore') rulesChanged = true;
+    // A created file may live in new directories: its ancestors need a re-list too.
+    for (let p = parentPath(change.path); p !== ''; p = parentPath(p)) touchedDirs.add(parentPath(p));
+  }
+  const reload = rulesChanged ? [...dirs.value.keys()] : [...touchedDirs].filter((d) => dirs.value.has(d));
+  for (const dir of reload) void loadDir(ws, dir);
+  const open = selectedPath.value;
+  if (open && changes.some((c) => c.path === open)) {
+    if (changes.some((c) => c.path === open && c.type === 'deleted')) {
+      view.value = { status: 'error', path: open, message: `"${open}" was deleted` };
+    } else void openFile(open);
+  }
+}
+
+// A new workspace resets the tree and starts watching it for changes.
+effect(() => {
+  const ws = workspace.value;
+  return untracked(() => {
+    dirs.value = new Map();
+    expanded.value = new Set(['']);
+    selectedPath.value = null;
+    view.value = { status: 'idle' };
+    if (!ws) return undefined;
+    void loadDir(ws, '');
+    return ws.watch((changes) => applyChanges(ws, changes));
+  });
+});

@@ -1,0 +1,74 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+
+interface VirtualListProps {
+  count: number;
+  rowHeight: number;
+  renderRow: (index: number) => ComponentChildren;
+  /** Width of the scrolled content; rows are absolutely placed so they cannot size it. */
+  contentWidth?: string;
+  overscan?: number;
+  class?: string;
+  role?: JSX.AriaRole;
+  label?: string;
+  onKeyDown?: (e: JSX.TargetedKeyboardEvent<HTMLDivElement>) => void;
+  /** Index to bring into view when it changes. */
+  scrollToIndex?: number | null;
+  tabIndex?: number;
+}
+
+/**
+ * Renders only the rows in view (plus a margin), so a tree of thousands of
+ * entries or a file of tens of thousands of lines stays smooth.
+ */
+export function VirtualList(props: VirtualListProps) {
+  const { count, rowHeight, overscan = 12 } = props;
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(600);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setHeight(el.clientHeight);
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const i = props.scrollToIndex;
+    if (!el || i === null || i === undefined) return;
+    const top = i * rowHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+  }, [props.scrollToIndex, rowHeight]);
+
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  const rows: ComponentChildren[] = [];
+  for (let i = first; i < last; i++) {
+    rows.push(
+      <div key={i} class="vrow" style={{ top: `${i * rowHeight}px`, height: `${rowHeight}px` }}>
+        {props.renderRow(i)}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      ref={ref}
+      class={`vlist ${props.class ?? ''}`}
+      role={props.role}
+      aria-label={props.label}
+      tabIndex={props.tabIndex}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      onKeyDown={props.onKeyDown}
+    >
+      <div class="vlist-inner" style={{ height: `${count * rowHeight}px`, minWidth: props.contentWidth }}>
+        {rows}
+      </div>
+    </div>
+  );
+}

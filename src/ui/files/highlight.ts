@@ -1,0 +1,94 @@
+import type { HLJSApi, LanguageFn } from 'highlight.js';
+
+/**
+ * Syntax highlighting with highlight.js, loaded on first use (core and each
+ * grammar in their own chunks) so the app shell stays small. Output is
+ * highlight.js's escaped HTML split into self-contained lines, so a
+ * virtualized viewer can render any single line.
+ */
+
+type Loader = () => Promise<{ default: LanguageFn }>;
+
+const LANGUAGES: Record<string, { id: string; load: Loader }> = {};
+function lang(id: string, load: Loader, ...extensions: string[]) {
+  for (const ext of extensions) LANGUAGES[ext] = { id, load };
+}
+lang('typescript', () => import('highlight.js/lib/languages/typescript'), 'ts', 'tsx', 'mts', 'cts');
+lang('javascript', () => import('highlight.js/lib/languages/javascript'), 'js', 'jsx', 'mjs', 'cjs');
+lang('python', () => import('highlight.js/lib/languages/python'), 'py', 'pyi', 'pyw');
+lang('rust', () => import('highlight.js/lib/languages/rust'), 'rs');
+lang('go', () => import('highlight.js/lib/languages/go'), 'go');
+lang('java', () => import('highlight.js/lib/languages/java'), 'java');
+lang('kotlin', () => import('highlight.js/lib/languages/kotlin'), 'kt', 'kts');
+lang('c', () => import('highlight.js/lib/languages/c'), 'c', 'h');
+lang('cpp', () => import('highlight.js/lib/languages/cpp'), 'cpp', 'cc', 'cxx', 'hpp', 'hh', 'hxx');
+lang('csharp', () => import('highlight.js/lib/languages/csharp'), 'cs');
+lang('ruby', () => import('highlight.js/lib/languages/ruby'), 'rb');
+lang('php', () => import('highlight.js/lib/languages/php'), 'php');
+lang('swift', () => import('highlight.js/lib/languages/swift'), 'swift');
+lang('scala', () => import('highlight.js/lib/languages/scala'), 'scala');
+lang('lua', () => import('highlight.js/lib/languages/lua'), 'lua');
+lang('bash', () => import('highlight.js/lib/languages/bash'), 'sh', 'bash', 'zsh');
+lang('markdown', () => import('highlight.js/lib/languages/markdown'), 'md', 'markdown');
+lang('json', () => import('highlight.js/lib/languages/json'), 'json', 'jsonc');
+lang('yaml', () => import('highlight.js/lib/languages/yaml'), 'yml', 'yaml');
+lang('ini', () => import('highlight.js/lib/languages/ini'), 'toml', 'ini', 'cfg');
+lang('xml', () => import('highlight.js/lib/languages/xml'), 'html', 'htm', 'xml', 'svg', 'vue');
+lang('css', () => import('highlight.js/lib/languages/css'), 'css');
+lang('scss', () => import('highlight.js/lib/languages/scss'), 'scss');
+lang('sql', () => import('highlight.js/lib/languages/sql'), 'sql');
+lang('dockerfile', () => import('highlight.js/lib/languages/dockerfile'), 'dockerfile');
+lang('makefile', () => import('highlight.js/lib/languages/makefile'), 'mk', 'makefile');
+
+const BY_NAME: Record<string, string> = { dockerfile: 'dockerfile', makefile: 'makefile', gnumakefile: 'makefile' };
+
+export function languageKeyFor(path: string): string | null {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (BY_NAME[name]) return BY_NAME[name];
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1) : null;
+}
+
+export function languageNameFor(path: string): string | null {
+  const key = languageKeyFor(path);
+  return (key && LANGUAGES[key]?.id) ?? null;
+}
+
+/** Highlighting a huge file on the main thread would freeze the tab; past this we show plain text. */
+export const HIGHLIGHT_LIMIT_BYTES = 512 * 1024;
+
+let core: Promise<HLJSApi> | null = null;
+
+export async function highlightLines(path: string, text: string): Promise<string[] | null> {
+  const key = languageKeyFor(path);
+  const entry = key ? LANGUAGES[key] : undefined;
+  if (!entry || text.length > HIGHLIGHT_LIMIT_BYTES) return null;
+  core ??= import('highlight.js/lib/core').then((m) => m.default);
+  const hljs = await core;
+  if (!hljs.getLanguage(entry.id)) hljs.registerLanguage(entry.id, (await entry.load()).default);
+  const html = hljs.highlight(text, { language: entry.id, ignoreIllegals: true }).value;
+  return splitHighlightedLines(html);
+}
+
+const TAG = /<span[^>]*>|<\/span>/g;
+
+/** Splits highlight.js HTML at newlines, closing and reopening spans so each line stands alone. */
+export function splitHighlightedLines(html: string): string[] {
+  const out: string[] = [];
+  let open: string[] = [];
+  for (const line of html.split('\n')) {
+    const prefix = open.join('');
+    const stack = [...open];
+    for (const match of line.matchAll(TAG)) {
+      if (match[0] === '</span>') stack.pop();
+      else stack.push(match[0]);
+    }
+    out.push(prefix + line.replace(/\r$/, '') + '</span>'.repeat(stack.length));
+    open = stack;
+  }
+  return out;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

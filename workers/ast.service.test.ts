@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { inProcess } from '../src/worker-api/connect';
+import { createAstService, languageIdForPath } from './ast.service';
+import { createEmbedService } from './embed.service';
+
+describe('languageForPath', () => {
+  it.each([
+    ['src/app.ts', 'typescript'],
+    ['src/App.tsx', 'typescriptreact'],
+    ['a.js', 'javascript'],
+    ['a.jsx', 'javascriptreact'],
+    ['build/x.mjs', 'javascript'],
+    ['x.cjs', 'javascript'],
+    ['pkg/mod.py', 'python'],
+    ['src/main.rs', 'rust'],
+    ['cmd/main.go', 'go'],
+    ['Main.java', 'java'],
+    ['lib.c', 'c'],
+    ['lib.h', 'c'],
+    ['lib.cpp', 'cpp'],
+    ['lib.cc', 'cpp'],
+    ['lib.hpp', 'cpp'],
+    ['Program.cs', 'csharp'],
+    ['app.rb', 'ruby'],
+    ['index.php', 'php'],
+    ['Main.kt', 'kotlin'],
+    ['View.swift', 'swift'],
+    ['App.scala', 'scala'],
+    ['init.lua', 'lua'],
+    ['run.sh', 'shellscript'],
+    ['README.md', 'markdown'],
+    ['package.json', 'json'],
+    ['ci.yaml', 'yaml'],
+    ['ci.yml', 'yaml'],
+    ['Cargo.toml', 'toml'],
+    ['index.html', 'html'],
+    ['theme.css', 'css'],
+    ['C:\\code\\Project\\SRC\\MAIN.PY', 'python'],
+    ['docker/Dockerfile', 'dockerfile'],
+    ['Makefile', 'makefile'],
+    ['component.test.ts', 'typescript'],
+  ])('%s -> %s', async (path, language) => {
+    expect(await createAstService().languageForPath(path)).toBe(language);
+  });
+
+  it.each(['LICENSE', '.env', '.gitignore', 'image.png', 'archive.tar.gz', 'dir/', ''])(
+    '%s -> null',
+    (path) => {
+      expect(languageIdForPath(path)).toBeNull();
+    },
+  );
+});
+
+describe('status before grammars / models load', () => {
+  it('ast is not ready and has no languages', async () => {
+    expect(await inProcess(createAstService()).api.status()).toEqual({ ready: false, languages: [] });
+  });
+
+  it('embed is not ready and has no model', async () => {
+    expect(await inProcess(createEmbedService()).api.status()).toEqual({ ready: false, model: null });
+  });
+});

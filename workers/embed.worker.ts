@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createEmbedService } from './embed.service';
+
+Comlink.expose(createEmbedService());

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createLlmService } from './llm.service';
+
+Comlink.expose(createLlmService());
