@@ -92,11 +92,15 @@ export async function requirePermissionPrompt(page: Page): Promise<void> {
 
 /** Expands every directory row until none is left collapsed. */
 export async function expandAll(page: Page): Promise<void> {
+  // The root listing first: before it arrives there is nothing collapsed either.
+  await page.locator('[role=treeitem]').first().waitFor();
   for (;;) {
+    await page.waitForFunction(() => !document.querySelector('.tree-loading'));
     const collapsed = page.locator('[role=treeitem][aria-expanded=false]');
     if ((await collapsed.count()) === 0) return;
-    await collapsed.first().click();
-    await page.waitForFunction(() => !document.querySelector('.tree-loading'));
+    const path = await collapsed.first().getAttribute('data-path');
+    await page.locator(`[data-path="${path}"]`).click();
+    await page.locator(`[data-path="${path}"][aria-expanded=true]`).waitFor();
   }
 }
 

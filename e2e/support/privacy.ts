@@ -101,8 +101,15 @@ export class NetworkLog {
     } catch {
       return false;
     }
-    return origin === this.origin || this.allowedOrigins.includes(origin);
+    return origin === this.origin || this.allowedOrigins.includes(origin) || this.extraOrigins.includes(origin);
   }
+
+  /** Lets a test allow a local server it started itself (e.g. an embedding host page). */
+  allow(origin: string): void {
+    this.extraOrigins.push(new URL(origin).origin);
+  }
+
+  private readonly extraOrigins: string[] = [];
 
   record(r: RecordedRequest): void {
     this.requests.push(r);

@@ -60,8 +60,11 @@ export async function restoreLastFolder(): Promise<void> {
   await guarded(async () => {
     await refreshRecent();
     const last = recent.value[0];
-    if (!last) return;
-    if ((await permissionOf(last)) === 'granted') await activate(last);
+    // The user may have opened a folder while storage was still opening: theirs wins.
+    if (!last || workspace.value) return;
+    const permission = await permissionOf(last);
+    if (workspace.value) return;
+    if (permission === 'granted') await activate(last);
     else awaitingReconnect.value = last;
   });
 }

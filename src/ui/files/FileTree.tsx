@@ -29,6 +29,12 @@ export function FileTree() {
       case 'ArrowUp':
         focus.value = Math.max(0, i - 1);
         break;
+      case 'Home':
+        focus.value = 0;
+        break;
+      case 'End':
+        focus.value = rows.length - 1;
+        break;
       case 'ArrowRight':
         if (row.kind === 'directory' && !isOpen) toggleDir(row.path);
         else focus.value = Math.min(rows.length - 1, i + 1);
