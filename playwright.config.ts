@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import chromiumFlags from './e2e/support/chromium-flags.json' with { type: 'json' };
 
 /**
  * E2E tests run against the production build (`vite build` → dist/) served by
@@ -37,15 +38,7 @@ const chromium = {
   headless: true,
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: chromiumFlags.args,
   },
 };
 

@@ -12,47 +12,46 @@ import type { LlmWorkerApi } from './llm';
  * and bundles the worker entry.
  */
 
-let llm: WorkerClient<LlmWorkerApi> | undefined;
-let ast: WorkerClient<AstWorkerApi> | undefined;
-let embed: WorkerClient<EmbedWorkerApi> | undefined;
+const disposers: (() => void)[] = [];
 
-export function llmWorker(): WorkerClient<LlmWorkerApi> {
-  if (!llm || llm.stopped) {
-    llm = start(
-      'llm',
-      () => new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' }),
-      () => import('../../workers/llm.service').then((m) => m.createLlmService()),
-    );
-  }
-  return llm;
+/** A getter that starts the worker on first use and restarts it after a crash or dispose. */
+function lazyWorker<Api extends object>(
+  name: string,
+  spawn: () => Worker,
+  inThisThread: () => Promise<Api>,
+): () => WorkerClient<Api> {
+  let client: WorkerClient<Api> | undefined;
+  disposers.push(() => {
+    client?.dispose();
+    client = undefined;
+  });
+  return () => {
+    if (!client || client.stopped) client = start(name, spawn, inThisThread);
+    return client;
+  };
 }
 
-export function astWorker(): WorkerClient<AstWorkerApi> {
-  if (!ast || ast.stopped) {
-    ast = start(
-      'ast',
-      () => new Worker(new URL('../../workers/ast.worker.ts', import.meta.url), { type: 'module', name: 'ast' }),
-      () => import('../../workers/ast.service').then((m) => m.createAstService()),
-    );
-  }
-  return ast;
-}
+export const llmWorker = lazyWorker<LlmWorkerApi>(
+  'llm',
+  () => new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' }),
+  () => import('../../workers/llm.service').then((m) => m.createLlmService()),
+);
 
-export function embedWorker(): WorkerClient<EmbedWorkerApi> {
-  if (!embed || embed.stopped) {
-    embed = start(
-      'embed',
-      () => new Worker(new URL('../../workers/embed.worker.ts', import.meta.url), { type: 'module', name: 'embed' }),
-      () => import('../../workers/embed.service').then((m) => m.createEmbedService()),
-    );
-  }
-  return embed;
-}
+export const astWorker = lazyWorker<AstWorkerApi>(
+  'ast',
+  () => new Worker(new URL('../../workers/ast.worker.ts', import.meta.url), { type: 'module', name: 'ast' }),
+  () => import('../../workers/ast.service').then((m) => m.createAstService()),
+);
+
+export const embedWorker = lazyWorker<EmbedWorkerApi>(
+  'embed',
+  () => new Worker(new URL('../../workers/embed.worker.ts', import.meta.url), { type: 'module', name: 'embed' }),
+  () => import('../../workers/embed.service').then((m) => m.createEmbedService()),
+);
 
 /** Terminates every started worker (e.g. before unloading a model-heavy page). */
 export function disposeWorkers(): void {
-  for (const client of [llm, ast, embed]) client?.dispose();
-  llm = ast = embed = undefined;
+  for (const dispose of disposers) dispose();
 }
 
 function start<Api extends object>(

@@ -140,3 +140,18 @@ describe('HandleWorkspace', () => {
     );
   });
 });
+
+describe('HandleWorkspace directory cache', () => {
+  it('recovers when a cached directory is replaced behind its back', async () => {
+    const root = new MemoryDirectoryHandle('proj');
+    await root.put('pkg/mod/a.ts', 'old\n');
+    const ws = new HandleWorkspace({ id: 't', source: 'opfs', root: root.asHandle() });
+    expect(await ws.readText('pkg/mod/a.ts')).toMatchObject({ text: 'old\n' }); // caches pkg and pkg/mod
+    await root.removeEntry('pkg', { recursive: true }); // another program replaces the folder
+    await root.put('pkg/mod/a.ts', 'new\n');
+    expect(await ws.readText('pkg/mod/a.ts')).toMatchObject({ text: 'new\n' });
+    await ws.writeText('pkg/mod/b.ts', 'written\n');
+    expect(await ws.readText('pkg/mod/b.ts')).toMatchObject({ text: 'written\n' });
+    await expect(ws.readText('pkg/mod/missing.ts')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

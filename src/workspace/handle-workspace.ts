@@ -50,6 +50,7 @@ export class HandleWorkspace implements Workspace {
   private readonly pollIntervalMs: number;
   private readonly limit = createLimiter(32);
   private readonly ruleCache = new Map<string, Promise<IgnoreStack>>();
+  private readonly dirCache = new Map<string, FileSystemDirectoryHandle>();
   private readonly listeners = new Set<ChangeListener>();
   private stopWatching: (() => void) | null = null;
   private pollNow: (() => Promise<void>) | null = null;
@@ -68,10 +69,36 @@ export class HandleWorkspace implements Workspace {
 
   // ---- handle resolution -------------------------------------------------
 
+  /**
+   * Resolving a path costs one IPC per segment, so directory handles are
+   * cached. A cached handle can go stale when the folder changes outside the
+   * app; `fs()` then drops the cache and retries once.
+   */
   private async dirHandle(path: string, create = false): Promise<FileSystemDirectoryHandle> {
+    const hit = this.dirCache.get(path);
+    if (hit) return hit;
     let dir = this.root;
-    for (const segment of splitPath(path)) dir = await dir.getDirectoryHandle(segment, { create });
+    let at = '';
+    for (const segment of splitPath(path)) {
+      at = joinPath(at, segment);
+      const known = this.dirCache.get(at);
+      dir = known ?? (await dir.getDirectoryHandle(segment, { create }));
+      if (!known) this.dirCache.set(at, dir);
+    }
     return dir;
+  }
+
+  /** Forgets the cached directories on the way to `path`; true if there were any. */
+  private dropCachedAncestors(path: string): boolean {
+    let dropped = false;
+    for (let dir = path; ; dir = parentPath(dir)) {
+      dropped = this.dirCache.delete(dir) || dropped;
+      if (dir === '') return dropped;
+    }
+  }
+
+  private forgetDirs(under: string): void {
+    for (const path of this.dirCache.keys()) if (isWithin(path, under)) this.dirCache.delete(path);
   }
 
   private async fileHandle(path: string, create = false): Promise<FileSystemFileHandle> {
@@ -85,6 +112,14 @@ export class HandleWorkspace implements Workspace {
     try {
       return await op();
     } catch (err) {
+      if ((err as DOMException).name === 'NotFoundError' && this.dropCachedAncestors(path)) {
+        // Maybe a stale cached directory (deleted or replaced outside the app): resolve afresh once.
+        try {
+          return await op();
+        } catch (retryErr) {
+          throw translateFsError(retryErr, path);
+        }
+      }
       throw translateFsError(err, path);
     }
   }
@@ -345,6 +380,7 @@ export class HandleWorkspace implements Workspace {
       await dir.removeEntry(baseName(clean), { recursive: options.recursive ?? false });
       return files;
     });
+    this.forgetDirs(clean);
     if (clean.endsWith('.gitignore')) this.ruleCache.clear();
     this.emit(removed.map((f) => ({ type: 'deleted' as const, path: f.path })));
   }
@@ -366,6 +402,7 @@ export class HandleWorkspace implements Workspace {
       await this.fs(src, async () => (await this.dirHandle(parentPath(src))).removeEntry(baseName(src), { recursive: true }));
     }
     this.ruleCache.clear();
+    this.forgetDirs(src);
     this.emit([
       ...movedFiles.map((p) => ({ type: 'deleted' as const, path: p })),
       ...movedFiles.map((p) => ({ type: 'created' as const, path: dest + p.slice(src.length) })),
@@ -406,12 +443,14 @@ export class HandleWorkspace implements Workspace {
 
   async refresh(): Promise<void> {
     this.ruleCache.clear();
+    this.dirCache.clear();
     await this.pollNow?.();
   }
 
   private emit(changes: WorkspaceChange[]): void {
     if (changes.length === 0) return;
     if (changes.some((c) => baseName(c.path) === '.gitignore')) this.ruleCache.clear();
+    for (const change of changes) if (change.type === 'deleted') this.forgetDirs(change.path);
     for (const listener of this.listeners) listener(changes);
   }
 

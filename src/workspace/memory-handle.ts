@@ -16,9 +16,12 @@ export class MemoryFileHandle {
   readonly kind = 'file' as const;
   bytes: Uint8Array = new Uint8Array(0);
   lastModified = Date.now();
+  /** Set when the entry is deleted: like the browser's, a stale handle then throws NotFoundError. */
+  removed = false;
   constructor(readonly name: string) {}
 
   async getFile(): Promise<File> {
+    if (this.removed) throw domError('NotFoundError', `${this.name} was removed`);
     return new File([this.bytes as Uint8Array<ArrayBuffer>], this.name, { lastModified: this.lastModified });
   }
 
@@ -55,13 +58,28 @@ export class MemoryFileHandle {
 export class MemoryDirectoryHandle {
   readonly kind = 'directory' as const;
   private readonly children = new Map<string, Node>();
+  removed = false;
   constructor(readonly name: string) {}
 
+  private alive(): void {
+    if (this.removed) throw domError('NotFoundError', `${this.name} was removed`);
+  }
+
+  private markRemoved(): void {
+    this.removed = true;
+    for (const child of this.children.values()) {
+      if (child.kind === 'directory') child.markRemoved();
+      else child.removed = true;
+    }
+  }
+
   async *entries(): AsyncGenerator<[string, Node]> {
+    this.alive();
     for (const entry of [...this.children.entries()]) yield entry;
   }
 
   async getDirectoryHandle(name: string, options: { create?: boolean } = {}): Promise<MemoryDirectoryHandle> {
+    this.alive();
     const found = this.children.get(name);
     if (found?.kind === 'directory') return found;
     if (found) throw domError('TypeMismatchError', `${name} is a file`);
@@ -72,6 +90,7 @@ export class MemoryDirectoryHandle {
   }
 
   async getFileHandle(name: string, options: { create?: boolean } = {}): Promise<MemoryFileHandle> {
+    this.alive();
     const found = this.children.get(name);
     if (found?.kind === 'file') return found;
     if (found) throw domError('TypeMismatchError', `${name} is a directory`);
@@ -82,12 +101,15 @@ export class MemoryDirectoryHandle {
   }
 
   async removeEntry(name: string, options: { recursive?: boolean } = {}): Promise<void> {
+    this.alive();
     const found = this.children.get(name);
     if (!found) throw domError('NotFoundError', `${name} not found`);
     if (found.kind === 'directory' && found.children.size > 0 && !options.recursive) {
       throw domError('InvalidModificationError', `${name} is not empty`);
     }
     this.children.delete(name);
+    if (found.kind === 'directory') found.markRemoved();
+    else found.removed = true;
   }
 
   /** Test helper: create a file (and its parents) with the given content. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import {
   busy,
@@ -55,28 +56,17 @@ export function App() {
         )}
       </header>
       {workspaceError.value && (
-        <div class="banner error" role="alert">
-          {workspaceError.value}
-          <button type="button" class="icon" aria-label="Dismiss" onClick={() => (workspaceError.value = null)}>
-            ×
-          </button>
-        </div>
+        <Banner kind="error" text={workspaceError.value} onDismiss={() => (workspaceError.value = null)} />
       )}
       {storageNotice.value && (
-        <div class="banner error" role="alert">
-          {storageNotice.value}
+        <Banner kind="error" text={storageNotice.value}>
           <button type="button" class="secondary" onClick={() => location.reload()}>
             Reload
           </button>
-        </div>
+        </Banner>
       )}
       {workspaceNotice.value && (
-        <div class="banner notice" role="status">
-          {workspaceNotice.value}
-          <button type="button" class="icon" aria-label="Dismiss" onClick={() => (workspaceNotice.value = null)}>
-            ×
-          </button>
-        </div>
+        <Banner kind="notice" text={workspaceNotice.value} onDismiss={() => (workspaceNotice.value = null)} />
       )}
       {ws ? (
         <main class="workbench">
@@ -94,6 +84,27 @@ export function App() {
       )}
       <StatusBar />
       <UpdatePrompt />
+    </div>
+  );
+}
+
+interface BannerProps {
+  kind: 'error' | 'notice';
+  text: string;
+  onDismiss?: () => void;
+  children?: ComponentChildren;
+}
+
+function Banner({ kind, text, onDismiss, children }: BannerProps) {
+  return (
+    <div class={`banner ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {text}
+      {children}
+      {onDismiss && (
+        <button type="button" class="icon" aria-label="Dismiss" onClick={onDismiss}>
+          ×
+        </button>
+      )}
     </div>
   );
 }

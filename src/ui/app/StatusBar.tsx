@@ -26,7 +26,7 @@ export function StatusBar() {
         <span>Checking this device…</span>
       ) : d.webgpu ? (
         <span data-testid="webgpu-status" title={d.adapter?.description}>
-          WebGPU: {d.adapter?.description || d.adapter?.vendor || 'available'}
+          WebGPU: {d.adapter?.description || [d.adapter?.vendor, d.adapter?.architecture].filter(Boolean).join(' ') || 'available'}
           {d.shaderF16 ? ' · f16' : ' · no f16 (q4f32 models)'}
         </span>
       ) : (
