@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -70,6 +70,38 @@ test.describe('open a folder', () => {
     await expect(page.locator('[data-path="src"]')).toBeVisible();
   });
 
+  test('access revoked mid-session is said plainly and one click reconnects', async ({ page }) => {
+    // Playwright cannot revoke a real folder permission (the user does that in
+    // the browser's site settings), so the handles are made to answer as
+    // Chromium's do after revocation: NotAllowedError until permission is granted again.
+    await page.addInitScript(() => {
+      let revoked = false;
+      (window as { revokeAccess?: () => void }).revokeAccess = () => (revoked = true);
+      const getFile = FileSystemFileHandle.prototype.getFile;
+      FileSystemFileHandle.prototype.getFile = function (this: FileSystemFileHandle) {
+        return revoked ? Promise.reject(new DOMException('Permission revoked', 'NotAllowedError')) : getFile.call(this);
+      };
+      FileSystemHandle.prototype.queryPermission = async () => (revoked ? 'prompt' : 'granted');
+      FileSystemHandle.prototype.requestPermission = async () => {
+        revoked = false;
+        return 'granted';
+      };
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'Open folder' }).click();
+    await page.locator('[data-path="crlf.txt"]').click();
+    await expect(page.locator('.code')).toContainText('first line');
+
+    await page.evaluate(() => (window as { revokeAccess?: () => void }).revokeAccess?.());
+    await page.locator('[data-path="日本語.txt"]').click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Access to the folder was revoked' })).toBeVisible();
+    const banner = page.getByRole('alert').filter({ hasText: `no longer lets this app read "${DIR}"` });
+    await banner.getByRole('button', { name: `Reconnect ${DIR}` }).click();
+    await expect(banner).toBeHidden();
+    await page.locator('[data-path="日本語.txt"]').click();
+    await expect(page.locator('.code')).toContainText('こんにちは');
+  });
+
   test('edits made outside the app show up in the tree and the open file', async ({ page }) => {
     await page.getByRole('button', { name: 'Open folder' }).click();
     await page.locator('[data-path="crlf.txt"]').click();
@@ -119,6 +151,7 @@ test('a browser without a folder picker imports a copy and can download it as a 
     page.getByRole('button', { name: 'Download zip' }).click(),
   ]);
   expect(download.suggestedFilename()).toBe('my-app.zip');
+  rmSync(src, { recursive: true, force: true });
   const zip = unzipSync(new Uint8Array(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c))));
   expect(Object.keys(zip).sort()).toEqual(['my-app/README.md', 'my-app/lib/index.ts']);
   expect(new TextDecoder().decode(zip['my-app/lib/index.ts'])).toBe('export const x = 1;\r\n');

@@ -1,7 +1,8 @@
 import { computed, effect, signal, untracked } from '@preact/signals';
 import { baseName, parentPath } from '../workspace/paths';
 import type { DirEntry, ReadTextResult, Workspace, WorkspaceChange } from '../workspace/types';
-import { workspace } from './workspace';
+import { PermissionLostError } from '../workspace/errors';
+import { reportAccessLost, workspace } from './workspace';
 
 /** The file tree (loaded lazily, one directory at a time) and the file being viewed. */
 
@@ -62,6 +63,7 @@ async function loadDir(ws: Workspace, path: string): Promise<void> {
     const entries = await ws.listDir(path);
     if (workspace.value === ws) setDir(path, { status: 'ready', entries });
   } catch (err) {
+    if (err instanceof PermissionLostError) reportAccessLost();
     if (workspace.value === ws) setDir(path, { status: 'error', message: err instanceof Error ? err.message : String(err) });
   }
 }
@@ -87,6 +89,7 @@ export async function openFile(path: string, options: { limitBytes?: number } = 
     const file = await ws.readText(path, options);
     if (selectedPath.value === path) view.value = { status: 'ready', file };
   } catch (err) {
+    if (err instanceof PermissionLostError) reportAccessLost();
     if (selectedPath.value === path) view.value = { status: 'error', path, message: err instanceof Error ? err.message : String(err) };
   }
 }

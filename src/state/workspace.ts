@@ -48,8 +48,15 @@ async function refreshRecent(): Promise<void> {
   recent.value = await recentFolders(10);
 }
 
+/** The stored record behind the open workspace (its handle, for reconnecting). */
+const openRecordOf = signal<FolderRecord | null>(null);
+/** Access to the open folder was revoked while working: reads fail until the user reconnects. */
+export const accessLost = signal(false);
+
 async function activate(record: FolderRecord): Promise<void> {
   workspace.value = await openRecord(record);
+  openRecordOf.value = record;
+  accessLost.value = false;
   awaitingReconnect.value = null;
   document.title = `${record.name} · Refact in a tab`;
   await refreshRecent();
@@ -102,8 +109,21 @@ export function importFolder(files: ArrayLike<File>): Promise<void> {
   });
 }
 
+/** Called when a file operation reports PermissionLostError. */
+export function reportAccessLost(): void {
+  if (workspace.value) accessLost.value = true;
+}
+
+/** Click handler of the "Reconnect" banner shown while access is lost. */
+export function reconnectOpenFolder(): Promise<void> {
+  const record = openRecordOf.value;
+  return record ? reconnect(record) : Promise.resolve();
+}
+
 export function closeFolder(): void {
   workspace.value = null;
+  openRecordOf.value = null;
+  accessLost.value = false;
   document.title = 'Refact in a tab';
 }
 

@@ -1,12 +1,14 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import {
+  accessLost,
   busy,
   closeFolder,
   exportZip,
   isBrowserCopy,
   openFolder,
   pickerAvailable,
+  reconnectOpenFolder,
   restoreLastFolder,
   workspace,
   workspaceError,
@@ -57,6 +59,13 @@ export function App() {
       </header>
       {workspaceError.value && (
         <Banner kind="error" text={workspaceError.value} onDismiss={() => (workspaceError.value = null)} />
+      )}
+      {ws && accessLost.value && (
+        <Banner kind="error" text={`The browser no longer lets this app read "${ws.name}".`}>
+          <button type="button" class="primary" disabled={busy.value} onClick={() => void reconnectOpenFolder()}>
+            Reconnect {ws.name}
+          </button>
+        </Banner>
       )}
       {storageNotice.value && (
         <Banner kind="error" text={storageNotice.value}>
