@@ -22,7 +22,6 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
-      includeAssets: ['favicon.svg', 'icons/*.png'],
       manifest: {
         name: 'Refact in a tab',
         short_name: 'Refact',

@@ -6,6 +6,13 @@ import chromiumFlags from '../../e2e/support/chromium-flags.json' with { type: '
  */
 const CHROMIUM_ARGS = chromiumFlags.args;
 
+/** The system Chromium (CHROMIUM_PATH or /usr/bin/chromium), headless, with the e2e flags. */
+export async function launchChromium() {
+  const { chromium } = await import('@playwright/test');
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function isNavigationError(err) {
@@ -21,9 +28,7 @@ function isNavigationError(err) {
  * reload in the middle of a timed evaluate would kill it.
  */
 export async function openBrowser({ origin, preload = [], log = console.log, settleMs = 750, waitIdle }) {
-  const { chromium } = await import('@playwright/test');
-  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(120_000);

@@ -1,3 +1,12 @@
+import type {
+  ChatChunk,
+  ChatRequest,
+  CodeCompletionRequest,
+  CodeCompletionResponse,
+  FinishReason,
+  Usage,
+} from '../providers/types';
+
 /** API of workers/llm.worker.ts: local model inference (web-llm on WebGPU, transformers.js). */
 
 export interface GpuAdapterSummary {
@@ -23,15 +32,96 @@ export interface DeviceReport {
   hardwareConcurrency: number;
 }
 
+export type EngineId = 'webllm' | 'transformers';
+
+/** Whether a model can run here: the Models page shows this per device. */
+export type ModelFit = 'fits' | 'too-big' | 'needs-f16' | 'needs-webgpu';
+
+export type CacheState = 'none' | 'partial' | 'complete';
+
+/** One local model the user can download and run. */
+export interface LocalModelInfo {
+  /** Unique across engines, e.g. "webllm:Qwen2.5-Coder-1.5B-Instruct-q4f32_1-MLC". */
+  id: string;
+  engine: EngineId;
+  /** What the user reads: "Qwen2.5 Coder 1.5B Instruct (q4f32)". */
+  label: string;
+  /** Chat template and FIM token family: 'qwen2.5-coder', 'qwen3', 'llama-3.2', 'phi-3.5', 'smollm2', 'chatml'. */
+  family: string;
+  /** Bytes to download (weights, tokenizer, wasm). */
+  downloadBytes: number;
+  /** Memory the model needs when loaded (GPU for WebGPU engines). */
+  memoryBytes: number;
+  contextWindow: number;
+  supportsTools: boolean;
+  supportsFim: boolean;
+  fit: ModelFit;
+  /** Why it does not fit, in words, when fit !== 'fits'. */
+  fitNote?: string;
+  cached: CacheState;
+  recommended?: boolean;
+}
+
+export interface LoadProgress {
+  phase: 'download' | 'compile' | 'ready';
+  loadedBytes: number;
+  totalBytes: number;
+  /** The engine's own words ("Fetching param cache[3/12]"). */
+  text: string;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  completionTokens: number;
+  timeToFirstTokenMs: number;
+  prefillTokensPerSec: number;
+  decodeTokensPerSec: number;
+}
+
+export interface LocalChatResult {
+  finish_reason: FinishReason;
+  usage: Usage;
+  stats: GenerationStats;
+}
+
+/** Pushed to the app: the worker reloaded its engine after the GPU device was lost, etc. */
+export type LlmEvent =
+  | { type: 'device-lost'; modelId: string | null; message: string }
+  | { type: 'recovered'; modelId: string }
+  | { type: 'recovery-failed'; modelId: string; message: string };
+
+/** Worker-wide settings the app pushes before loading (tests point these at fixtures). */
+export interface LlmConfig {
+  /** Where model files come from: the Hugging Face hub by default, or a mirror. */
+  modelHost?: string;
+  /** URL prefix of local model folders (transformers.js `localModelPath`). */
+  localModelPath?: string;
+  /** Extra ONNX models (Hugging Face repo ids) the user added by hand. */
+  customModels?: { repo: string; label?: string; dtype: string; contextWindow?: number; family?: string }[];
+  /** Force a transformers.js device: 'webgpu' or 'wasm' (default: webgpu when it fits). */
+  transformersDevice?: 'webgpu' | 'wasm';
+}
+
 export interface LlmWorkerApi {
   probeDevice(): Promise<DeviceReport>;
-
-  // Added by the inference issue (callbacks are wrapped with progressCallback()):
-  //   load(modelId: string, onProgress: (p: { phase: 'download' | 'compile'; loaded: number; total: number; text: string }) => void): Promise<{ modelId: string; contextWindow: number }>;
-  //   chat(request: { requestId: string; messages: ChatMessage[]; tools?: ToolSpec[]; maxTokens?: number; temperature?: number },
-  //        onDelta: (delta: ChatDelta) => void): Promise<{ finishReason: 'stop' | 'length' | 'tool_calls' | 'abort'; usage: TokenUsage }>;
-  //   abort(requestId: string): Promise<void>;
-  //   unload(): Promise<void>;
-  //   stats(): Promise<{ modelId: string | null; prefillTokensPerSec: number; decodeTokensPerSec: number; gpuMemoryBytes?: number }>;
-  //   completeFim(request: { prefix: string; suffix: string; maxTokens: number; stop?: string[] }): Promise<{ text: string }>;
+  configure(config: LlmConfig): Promise<void>;
+  /** Every model both engines offer, with fit and download state for this device. */
+  listModels(): Promise<LocalModelInfo[]>;
+  /** Downloads (if needed) and loads a model; progress arrives through `onProgress`. */
+  load(modelId: string, onProgress: (p: LoadProgress) => void): Promise<{ modelId: string; contextWindow: number }>;
+  /** Stops a running download/load; the half-finished files stay until `deleteModel`. */
+  cancelLoad(): Promise<void>;
+  /** Streams OpenAI-style chunks through `onChunk`; resolves when generation ends. */
+  chat(request: ChatRequest & { requestId: string }, onChunk: (chunk: ChatChunk) => void): Promise<LocalChatResult>;
+  /** Stops a running chat; what was streamed stays streamed. */
+  abort(requestId: string): Promise<void>;
+  /** Refact's /v1/code-completion, on the loaded model (or `request.model`). */
+  codeCompletion(request: CodeCompletionRequest): Promise<CodeCompletionResponse>;
+  unload(): Promise<void>;
+  /** Removes a model's files from the browser cache (also clears a half-finished download). */
+  deleteModel(modelId: string): Promise<void>;
+  /** The loaded model and the last generation's speed. */
+  stats(): Promise<{ modelId: string | null; last: GenerationStats | null }>;
+  /** Device-lost and recovery notices. */
+  subscribe(listener: (event: LlmEvent) => void): Promise<void>;
 }
