@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ortAssets } from './vite/ort-assets.js';
 
 /**
  * Cross-origin isolation (COOP + COEP) gives us SharedArrayBuffer, which
@@ -19,6 +20,8 @@ export const isolationHeaders = {
 export default defineConfig({
   plugins: [
     preact(),
+    // onnxruntime-web's runtime at /ort/ (dev and build), precached by the PWA below.
+    ortAssets(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -49,7 +52,7 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [ortAssets({ transformOnly: true })] },
   build: { target: 'es2022', sourcemap: true },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

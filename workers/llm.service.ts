@@ -1,4 +1,17 @@
-import type { DeviceReport, GpuAdapterSummary, LlmWorkerApi } from '../src/worker-api/llm';
+import type { LocalEngine } from '../src/inference/engine';
+import { sendToCallback } from '../src/worker-api/connect';
+import { buildFimPrompt, fimTokensFor, postProcessCompletion, toCodeCompletionResponse } from '../src/inference/fim';
+import type {
+  DeviceReport,
+  EngineId,
+  GenerationStats,
+  GpuAdapterSummary,
+  LlmConfig,
+  LlmEvent,
+  LlmWorkerApi,
+  LoadProgress,
+  LocalModelInfo,
+} from '../src/worker-api/llm';
 
 /*
  * The slice of WebGPU the probe touches. TypeScript 5.9's DOM lib has no WebGPU
@@ -79,8 +92,196 @@ export async function probeDevice(env: DeviceEnv = currentDeviceEnv()): Promise<
   };
 }
 
-export function createLlmService(env?: DeviceEnv): LlmWorkerApi {
+/** An engine is created on first use: each pulls in a large library. */
+export type EngineFactory = () => Promise<LocalEngine>;
+
+export interface LlmServiceOptions {
+  env?: DeviceEnv;
+  engines?: Partial<Record<EngineId, EngineFactory>>;
+}
+
+/**
+ * The llm worker: owns at most one loaded model, routes chats, FIM and
+ * downloads to the engine that runs it, and recovers from a lost GPU device.
+ */
+export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi {
+  const factories = options.engines ?? {};
+  const engines = new Map<EngineId, Promise<LocalEngine>>();
+  let config: LlmConfig = {};
+  let device: DeviceReport | null = null;
+  let catalog: LocalModelInfo[] = [];
+  let current: { engine: LocalEngine; model: LocalModelInfo } | null = null;
+  let loading: AbortController | null = null;
+  let last: GenerationStats | null = null;
+  const running = new Map<string, AbortController>();
+  const listeners: ((event: LlmEvent) => void)[] = [];
+
+  const emit = (event: LlmEvent) => {
+    for (const listener of listeners) sendToCallback(listener, event);
+  };
+
+  function engine(id: EngineId): Promise<LocalEngine> {
+    let created = engines.get(id);
+    if (!created) {
+      const factory = factories[id];
+      if (!factory) return Promise.reject(new Error(`The ${id} engine is not available in this build`));
+      created = factory().then((e) => {
+        e.onDeviceLost?.((message) => void recoverFromDeviceLoss(e, message));
+        return e;
+      });
+      created.catch(() => engines.delete(id));
+      engines.set(id, created);
+    }
+    return created;
+  }
+
+  async function deviceReport(): Promise<DeviceReport> {
+    device ??= await probeDevice(options.env);
+    return device;
+  }
+
+  async function listModels(): Promise<LocalModelInfo[]> {
+    const report = await deviceReport();
+    const lists = await Promise.all(
+      (Object.keys(factories) as EngineId[]).map(async (id) => {
+        try {
+          return await (await engine(id)).catalog(report, config);
+        } catch (err) {
+          console.warn(`The ${id} engine could not list its models`, err);
+          return [];
+        }
+      }),
+    );
+    catalog = lists.flat();
+    return catalog;
+  }
+
+  async function findModel(modelId: string): Promise<LocalModelInfo> {
+    const known = catalog.find((m) => m.id === modelId) ?? (await listModels()).find((m) => m.id === modelId);
+    if (!known) throw new Error(`Unknown local model "${modelId}"`);
+    return known;
+  }
+
+  async function load(modelId: string, reportProgress: (p: LoadProgress) => void) {
+    const onProgress = (p: LoadProgress) => sendToCallback(reportProgress, p);
+    const model = await findModel(modelId);
+    if (model.fit !== 'fits') throw new Error(`${model.label} cannot run here: ${model.fitNote ?? model.fit}`);
+    if (current?.model.id === modelId) return { modelId, contextWindow: model.contextWindow };
+    loading?.abort();
+    const controller = new AbortController();
+    loading = controller;
+    try {
+      if (current) {
+        await current.engine.unload();
+        current = null;
+      }
+      const e = await engine(model.engine);
+      await e.load(model, onProgress, controller.signal);
+      if (controller.signal.aborted) throw new DOMException('Loading was cancelled', 'AbortError');
+      current = { engine: e, model };
+      onProgress({ phase: 'ready', loadedBytes: model.downloadBytes, totalBytes: model.downloadBytes, text: 'Ready' });
+      return { modelId, contextWindow: model.contextWindow };
+    } finally {
+      if (loading === controller) loading = null;
+    }
+  }
+
+  async function recoverFromDeviceLoss(e: LocalEngine, message: string): Promise<void> {
+    const lost = current?.engine === e ? current.model : null;
+    emit({ type: 'device-lost', modelId: lost?.id ?? null, message });
+    if (!lost) return;
+    for (const controller of running.values()) controller.abort();
+    current = null;
+    try {
+      await e.load(lost, () => undefined, new AbortController().signal);
+      current = { engine: e, model: lost };
+      emit({ type: 'recovered', modelId: lost.id });
+    } catch (err) {
+      emit({ type: 'recovery-failed', modelId: lost.id, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  function loaded(modelId?: string): { engine: LocalEngine; model: LocalModelInfo } {
+    if (!current) throw new Error('No local model is loaded. Load one on the Models page first.');
+    if (modelId && modelId !== current.model.id) {
+      throw new Error(`"${modelId}" is not loaded (the loaded model is ${current.model.label}). Load it first.`);
+    }
+    return current;
+  }
+
   return {
-    probeDevice: () => probeDevice(env),
+    probeDevice: () => deviceReport(),
+
+    async configure(next) {
+      config = { ...config, ...next };
+      catalog = [];
+    },
+
+    listModels,
+    load,
+
+    async cancelLoad() {
+      loading?.abort();
+    },
+
+    async chat(request, onChunk) {
+      const { engine: e } = loaded(request.model);
+      const controller = new AbortController();
+      running.set(request.requestId, controller);
+      try {
+        // Fire and forget: each chunk is one postMessage; waiting for the page would halve throughput.
+        const result = await e.chat(request, (chunk) => sendToCallback(onChunk, chunk), controller.signal);
+        last = result.stats;
+        return result;
+      } finally {
+        running.delete(request.requestId);
+      }
+    },
+
+    async abort(requestId) {
+      running.get(requestId)?.abort();
+    },
+
+    async codeCompletion(request) {
+      const { engine: e, model } = loaded(request.model);
+      if (!model.supportsFim || !fimTokensFor(model.family)) {
+        throw new Error(`${model.label} has no fill-in-the-middle tokens; pick a coder model for completion`);
+      }
+      const maxTokens = request.parameters?.max_new_tokens ?? 64;
+      // Keep the prompt small: completion latency grows with it, and nearby lines matter most.
+      const budget = Math.min(2048, model.contextWindow - maxTokens);
+      const { prompt, stop } = await buildFimPrompt(request, model.family, (s) => e.countTokens(s), budget);
+      const controller = new AbortController();
+      const { text, finish_reason } = await e.complete(
+        prompt,
+        { maxTokens, temperature: request.parameters?.temperature ?? 0.2, stop },
+        controller.signal,
+      );
+      return toCodeCompletionResponse(postProcessCompletion(text, request, model.family), finish_reason, model.id);
+    },
+
+    async unload() {
+      loading?.abort();
+      if (current) await current.engine.unload();
+      current = null;
+    },
+
+    async deleteModel(modelId) {
+      const model = await findModel(modelId);
+      if (current?.model.id === modelId) {
+        await current.engine.unload();
+        current = null;
+      }
+      await (await engine(model.engine)).deleteModel(model);
+      catalog = [];
+    },
+
+    async stats() {
+      return { modelId: current?.model.id ?? null, last };
+    },
+
+    async subscribe(listener) {
+      listeners.push(listener);
+    },
   };
 }

@@ -15,11 +15,20 @@ import {
   workspaceNotice,
 } from '../../state/workspace';
 import { storageNotice } from '../../state/storage-status';
+import { go, page, type Page } from '../../state/route';
+import { QuickChat } from '../chat/QuickChat';
 import { FileTree } from '../files/FileTree';
+import { ModelsPage } from '../models/ModelsPage';
 import { FileViewer } from '../files/FileViewer';
 import { Welcome } from '../workspace/Welcome';
 import { StatusBar } from './StatusBar';
 import { UpdatePrompt } from './UpdatePrompt';
+
+const PAGES: [Page, string][] = [
+  ['files', 'Files'],
+  ['chat', 'Chat'],
+  ['models', 'Models'],
+];
 
 export function App() {
   useEffect(() => {
@@ -30,6 +39,19 @@ export function App() {
     <div class="app">
       <header class="topbar">
         <span class="brand">Refact</span>
+        <nav class="tabs" aria-label="Pages">
+          {PAGES.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              class={`tab${page.value === id ? ' active' : ''}`}
+              aria-current={page.value === id ? 'page' : undefined}
+              onClick={() => go(id)}
+            >
+              {label}
+            </button>
+          ))}
+        </nav>
         {ws && (
           <>
             <span class="ws-name" data-testid="workspace-name">
@@ -77,7 +99,15 @@ export function App() {
       {workspaceNotice.value && (
         <Banner kind="notice" text={workspaceNotice.value} onDismiss={() => (workspaceNotice.value = null)} />
       )}
-      {ws ? (
+      {page.value === 'models' ? (
+        <main class="scroll">
+          <ModelsPage />
+        </main>
+      ) : page.value === 'chat' ? (
+        <main class="scroll">
+          <QuickChat />
+        </main>
+      ) : ws ? (
         <main class="workbench">
           <aside class="sidebar">
             <FileTree />

@@ -1,0 +1,20 @@
+import { signal } from '@preact/signals';
+
+/** Which page is shown; kept in the URL hash so reloads and the back button work. */
+export type Page = 'files' | 'chat' | 'models';
+const PAGES: readonly Page[] = ['files', 'chat', 'models'];
+
+function fromHash(): Page {
+  const name = location.hash.replace(/^#\/?/, '');
+  return (PAGES as readonly string[]).includes(name) ? (name as Page) : 'files';
+}
+
+export const page = signal<Page>(typeof location === 'undefined' ? 'files' : fromHash());
+
+export function go(to: Page): void {
+  if (page.value === to) return;
+  page.value = to;
+  history.pushState(null, '', `#/${to}`);
+}
+
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => (page.value = fromHash()));
