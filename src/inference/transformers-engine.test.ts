@@ -19,9 +19,9 @@ import {
   StopStringFilter,
   TRANSFORMERS_CACHE_NAME,
   TransformersEngine,
+  singleSpecialTokenIds,
   toTemplateMessages,
   toolCallFormatFor,
-  withToolsInSystemPrompt,
 } from './transformers-engine';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -179,31 +179,45 @@ describe('LoadProgressTracker', () => {
 });
 
 describe('chat messages and tools', () => {
-  it('turns OpenAI messages into template messages (text parts joined, arguments parsed)', () => {
-    const out = toTemplateMessages([
-      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'image_url', image_url: { url: 'data:' } }, { type: 'text', text: 'b' }] },
-      {
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'cat', arguments: '{"path":"x"}' } }],
-      },
-      { role: 'tool', content: 'file text', tool_call_id: 'c1' },
-    ]);
-    expect(out).toEqual([
-      { role: 'user', content: 'a\nb' },
+  const history = [
+    { role: 'user' as const, content: [{ type: 'text' as const, text: 'a' }, { type: 'text' as const, text: 'b' }] },
+    {
+      role: 'assistant' as const,
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function' as const, function: { name: 'cat', arguments: '{"path":"x"}' } }],
+    },
+    { role: 'tool' as const, content: 'file text', tool_call_id: 'c1' },
+  ];
+  const tools = [{ type: 'function' as const, function: { name: 'cat', parameters: { type: 'object' } } }];
+
+  it('keeps calls structured for templates that render tools, with arguments as objects (they print them with tojson)', () => {
+    expect(toTemplateMessages(history, tools, 'qwen2.5-coder', true)).toEqual([
+      { role: 'user', content: 'a\n\nb' },
       { role: 'assistant', content: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'cat', arguments: { path: 'x' } } }] },
       { role: 'tool', content: 'file text', tool_call_id: 'c1' },
     ]);
   });
 
-  it('describes tools in the system prompt for templates without tools, and picks the call syntax by family', () => {
-    const tools = [{ type: 'function' as const, function: { name: 'cat', parameters: { type: 'object' } } }];
-    const out = withToolsInSystemPrompt([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], tools);
-    expect(out).toHaveLength(2);
-    expect(out[0]?.content).toMatch(/^Be brief\.\n\n.*<tool_call>.*"name":"cat"/s);
+  it('folds tools and past calls into text for templates without tools (prompt-format.ts)', () => {
+    const out = toTemplateMessages(history, tools, 'smollm2', false);
+    expect(out[0]?.role).toBe('system');
+    expect(out[0]?.content).toContain('<tools>');
+    expect(out.some((m) => m.tool_calls !== undefined || m.role === 'tool')).toBe(false);
+    expect(out.map((m) => m.content).join('\n')).toContain('<tool_call>');
+  });
+
+  it("parses the family's call syntax only when the request has tools", () => {
     expect(toolCallFormatFor('qwen2.5-coder', true)).toBe('hermes');
     expect(toolCallFormatFor('llama-3.2', true)).toBe('llama3');
     expect(toolCallFormatFor('qwen2.5-coder', false)).toBe('none');
+  });
+
+  it('finds the stop strings that are single special tokens (stopped by id: the streamer hides them)', async () => {
+    const { AutoTokenizer, env } = await import('@huggingface/transformers');
+    env.allowLocalModels = true;
+    env.localModelPath = FIXTURES;
+    const tokenizer = await AutoTokenizer.from_pretrained('tiny-llama');
+    expect(singleSpecialTokenIds(tokenizer, ['<|im_end|>', '\n\n', 'abc', '<|endoftext|>'])).toEqual([478n, 476n]);
   });
 });
 

@@ -18,6 +18,7 @@ import type {
   LoadProgress,
 } from '../worker-api/llm';
 import type { LocalEngine } from './engine';
+import { endOfTurnTokens, messagesForTemplate, toolFormatFor } from './prompt-format';
 import { createToolCallStream, type ToolCallFormat } from './tool-calls';
 import { reportedDeviceMemoryBytes } from './model-fit';
 import {
@@ -223,33 +224,19 @@ export class StopStringFilter {
 // ---- tool calls ----------------------------------------------------------------
 
 /**
- * The tool-call syntax a family's models write (src/inference/tool-calls.ts
- * parses it). Without tools in the request nothing is parsed as a call, only
- * <think> blocks.
- *
- * TODO(prompt-format): if src/inference/prompt-format.ts ends up exporting the
- * family → format table, use it instead of this one.
+ * The tool-call syntax to parse in a reply (src/inference/tool-calls.ts).
+ * Without tools in the request nothing is parsed as a call, only <think> blocks.
  */
 export function toolCallFormatFor(family: string, hasTools: boolean): ToolCallFormat {
-  if (!hasTools) return 'none';
-  return family === 'llama-3.2' ? 'llama3' : 'hermes';
+  return hasTools ? toolFormatFor(family) : 'none';
 }
 
-/** A message as chat templates read it (HF's conventions: arguments as an object). */
+/** A message as chat templates read it (HF's conventions: a call's arguments as an object). */
 export interface TemplateMessage {
   role: string;
   content: string;
   tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: unknown } }[];
   tool_call_id?: string;
-}
-
-function textOf(content: ChatMessage['content']): string {
-  if (content === null) return '';
-  if (typeof content === 'string') return content;
-  return content
-    .filter((p) => p.type === 'text')
-    .map((p) => (p.type === 'text' ? p.text : ''))
-    .join('\n');
 }
 
 function parseArguments(raw: string): unknown {
@@ -260,10 +247,22 @@ function parseArguments(raw: string): unknown {
   }
 }
 
-/** OpenAI-style messages to what HF chat templates expect. Images are dropped (text-only models). */
-export function toTemplateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
-  return messages.map((m) => {
-    const out: TemplateMessage = { role: m.role, content: textOf(m.content) };
+/**
+ * The messages for the model's chat template (prompt-format.ts's
+ * messagesForTemplate: text only, images noted, reasoning dropped). With
+ * `nativeTools` (the template has a `tools` variable) tool calls and tool
+ * results stay structured, their arguments parsed to objects because the
+ * templates print them with `tojson`; without, tools go into the system
+ * prompt and past calls and results become text in the family's syntax.
+ */
+export function toTemplateMessages(
+  messages: ChatMessage[],
+  tools: ToolSpec[] | undefined,
+  family: string,
+  nativeTools: boolean,
+): TemplateMessage[] {
+  return messagesForTemplate(messages, tools, family, { nativeTools }).map((m) => {
+    const out: TemplateMessage = { role: m.role, content: m.content };
     if (m.tool_calls?.length) {
       out.tool_calls = m.tool_calls.map((c) => ({
         id: c.id,
@@ -276,20 +275,26 @@ export function toTemplateMessages(messages: readonly ChatMessage[]): TemplateMe
   });
 }
 
+/** Minimal tokenizer surface for singleSpecialTokenIds (tests pass the real one). */
+interface SpecialTokenSource {
+  encode(text: string, options: { add_special_tokens: boolean }): number[];
+  all_special_ids: number[];
+}
+
 /**
- * Tools for a template that has no `tools` variable: described in the system
- * message, asking for Hermes-style <tool_call> JSON.
- *
- * TODO(prompt-format): replace with the family-specific helper from
- * src/inference/prompt-format.ts once it exists.
+ * The ids of those strings that are one special token each ("<|im_end|>",
+ * "<|fim_pad|>"). Generation stops on them by id: the streamer skips special
+ * tokens, so as stop strings they would never show up in the text.
  */
-export function withToolsInSystemPrompt(messages: TemplateMessage[], tools: readonly ToolSpec[]): TemplateMessage[] {
-  const described =
-    'You can call these tools. To call one, answer with <tool_call>{"name": <tool name>, "arguments": <JSON object>}</tool_call>.\n' +
-    `<tools>\n${tools.map((t) => JSON.stringify(t)).join('\n')}\n</tools>`;
-  const [first, ...rest] = messages;
-  if (first?.role === 'system') return [{ ...first, content: `${first.content}\n\n${described}` }, ...rest];
-  return [{ role: 'system', content: described }, ...messages];
+export function singleSpecialTokenIds(tokenizer: SpecialTokenSource, texts: readonly string[]): bigint[] {
+  const special = new Set(tokenizer.all_special_ids);
+  const out: bigint[] = [];
+  for (const text of texts) {
+    const ids = tokenizer.encode(text, { add_special_tokens: false });
+    const [id] = ids;
+    if (ids.length === 1 && id !== undefined && special.has(id)) out.push(BigInt(id));
+  }
+  return out;
 }
 
 // ---- the engine ------------------------------------------------------------------
@@ -313,7 +318,10 @@ interface LoadedModel {
   plan: OnnxPlan;
   tokenizer: Tokenizer;
   model: Model;
+  /** Tokens that end a reply: generation_config's, the tokenizer's, and the family's end-of-turn tokens. */
   eosIds: Set<bigint>;
+  /** The chat template has a `tools` variable (renders tools and calls itself). */
+  nativeTools: boolean;
 }
 
 interface GenerateRun {
@@ -506,7 +514,9 @@ export class TransformersEngine implements LocalEngine {
     const eos = (loadedModel.generation_config as { eos_token_id?: number | number[] | null } | null)?.eos_token_id;
     for (const id of Array.isArray(eos) ? eos : eos === null || eos === undefined ? [] : [eos]) eosIds.add(BigInt(id));
     if (typeof tokenizer.eos_token_id === 'number') eosIds.add(BigInt(tokenizer.eos_token_id));
-    this.loaded = { info: { ...model, ...plan.info, cached: 'complete' }, plan, tokenizer, model: loadedModel, eosIds };
+    for (const id of singleSpecialTokenIds(tokenizer, endOfTurnTokens(plan.info.family))) eosIds.add(id);
+    const nativeTools = templateHasTools(tokenizer);
+    this.loaded = { info: { ...model, ...plan.info, cached: 'complete' }, plan, tokenizer, model: loadedModel, eosIds, nativeTools };
 
     if (plan.device === 'webgpu' && !this.options.nodeCpu) {
       await this.watchGpuDevice(lib);
@@ -616,6 +626,7 @@ export class TransformersEngine implements LocalEngine {
     const onAbort = () => criteria.interrupt();
     run.signal.addEventListener('abort', onAbort);
     const filter = new StopStringFilter(run.stop);
+    const eos = new Set([...loaded.eosIds, ...singleSpecialTokenIds(loaded.tokenizer, run.stop)]);
     let completion = 0;
     let lastToken: bigint | undefined;
     let first: number | null = null;
@@ -647,6 +658,7 @@ export class TransformersEngine implements LocalEngine {
       await loaded.model.generate({
         ...run.inputs,
         max_new_tokens: run.maxNewTokens,
+        ...(eos.size > 0 ? { eos_token_id: [...eos].map(Number) } : {}),
         ...sampling,
         streamer,
         stopping_criteria: [criteria],
@@ -661,7 +673,7 @@ export class TransformersEngine implements LocalEngine {
       ? 'abort'
       : filter.stopped
         ? 'stop'
-        : lastToken !== undefined && loaded.eosIds.has(lastToken)
+        : lastToken !== undefined && eos.has(lastToken)
           ? 'stop'
           : completion >= run.maxNewTokens
             ? 'length'
@@ -686,13 +698,9 @@ export class TransformersEngine implements LocalEngine {
   /** The rendered prompt and its tokens (rendering, then tokenizing without added specials, as apply_chat_template does). */
   private encodeChat(loaded: LoadedModel, request: ChatRequest): { prompt: string; inputs: { input_ids: Tensor; attention_mask: Tensor } } {
     const tokenizer = loaded.tokenizer;
-    let messages = toTemplateMessages(request.messages);
     const tools = request.tools?.length ? request.tools : undefined;
-    let templateTools: ToolSpec[] | undefined;
-    if (tools) {
-      if (/\btools\b/.test(tokenizer.get_chat_template({ tools }))) templateTools = tools;
-      else messages = withToolsInSystemPrompt(messages, tools);
-    }
+    const messages = toTemplateMessages(request.messages, tools, loaded.info.family, loaded.nativeTools);
+    const templateTools = loaded.nativeTools ? tools : undefined;
     const prompt = tokenizer.apply_chat_template(messages as Transformers.Message[], {
       add_generation_prompt: true,
       ...(templateTools ? { tools: templateTools } : {}),
@@ -829,6 +837,16 @@ export class TransformersEngine implements LocalEngine {
     const found = await this.cachedFiles(this.planFor(model).repo);
     if (!found) return;
     await Promise.all([...found.files.values()].map((r) => found.cache.delete(r)));
+  }
+}
+
+/** Whether the chat template renders `tools` itself (Qwen2.5, Llama 3.2 do; SmolLM2's does not). */
+function templateHasTools(tokenizer: Tokenizer): boolean {
+  try {
+    const probe: ToolSpec[] = [{ type: 'function', function: { name: 'probe', parameters: {} } }];
+    return /\btools\b/.test(tokenizer.get_chat_template({ tools: probe }));
+  } catch {
+    return false; // no chat template at all
   }
 }
 

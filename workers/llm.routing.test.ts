@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { LocalEngine } from '../src/inference/engine';
+import type { ChatChunk } from '../src/providers/types';
+import type { LlmEvent, LocalModelInfo, LoadProgress } from '../src/worker-api/llm';
+import { createLlmService } from './llm.service';
+
+// A scripted engine at the LocalEngine boundary: the real engines need a
+// browser and model files; here only the service's routing is under test.
+function fakeEngine(models: Partial<LocalModelInfo>[]) {
+  let lost: ((m: string) => void) | undefined;
+  const calls: string[] = [];
+  const engine: LocalEngine = {
+    id: 'transformers',
+    async catalog() {
+      return models.map((m) => ({
+        id: 'transformers:x',
+        engine: 'transformers',
+        label: 'X',
+        family: 'qwen2.5-coder',
+        downloadBytes: 100,
+        memoryBytes: 100,
+        contextWindow: 4096,
+        supportsTools: true,
+        supportsFim: true,
+        fit: 'fits',
+        cached: 'none',
+        ...m,
+      })) as LocalModelInfo[];
+    },
+    async load(model, onProgress) {
+      calls.push(`load ${model.id}`);
+      onProgress({ phase: 'download', loadedBytes: 50, totalBytes: 100, text: 'half' });
+    },
+    async unload() {
+      calls.push('unload');
+    },
+    async chat(request, onChunk, signal) {
+      calls.push(`chat ${request.messages.length}`);
+      for (const word of ['a', 'b', 'c', 'd']) {
+        if (signal.aborted) break;
+        onChunk({ choices: [{ index: 0, delta: { content: word }, finish_reason: null }] });
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const finish = signal.aborted ? 'abort' : 'stop';
+      onChunk({ choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+      const usage = { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 };
+      return {
+        finish_reason: finish,
+        usage,
+        stats: { promptTokens: 3, completionTokens: 4, timeToFirstTokenMs: 1, prefillTokensPerSec: 1, decodeTokensPerSec: 1 },
+      };
+    },
+    async complete(prompt, options) {
+      calls.push(`complete ${JSON.stringify(options.stop)}`);
+      return { text: `${prompt.includes('<|fim_middle|>') ? 'return a + b' : '?'}\n\nrest`, finish_reason: 'stop' };
+    },
+    async countTokens(text) {
+      return Math.ceil(text.length / 4);
+    },
+    async cacheState() {
+      return 'none';
+    },
+    async deleteModel(model) {
+      calls.push(`delete ${model.id}`);
+    },
+    onDeviceLost(listener) {
+      lost = listener;
+    },
+  };
+  return { engine, calls, loseDevice: (m: string) => lost?.(m) };
+}
+
+const noGpu = { gpu: undefined, crossOriginIsolated: false, hardwareConcurrency: 2 };
+
+describe('llm service routing', () => {
+  it('loads with progress, streams chunks, and refuses models that do not fit', async () => {
+    const fake = fakeEngine([{}, { id: 'transformers:big', fit: 'too-big', fitNote: 'needs 9 GB' }]);
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    const progress: LoadProgress[] = [];
+    await expect(llm.load('transformers:x', (p) => progress.push(p))).resolves.toEqual({ modelId: 'transformers:x', contextWindow: 4096 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(progress.map((p) => p.phase)).toEqual(['download', 'ready']);
+    await expect(llm.load('transformers:big', () => {})).rejects.toThrow('X cannot run here: needs 9 GB');
+
+    const chunks: ChatChunk[] = [];
+    const result = await llm.chat({ requestId: 'r1', model: 'transformers:x', messages: [{ role: 'user', content: 'hi' }] }, (c) => chunks.push(c));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(result.finish_reason).toBe('stop');
+    expect(chunks.map((c) => c.choices[0]!.delta.content ?? '').join('')).toBe('abcd');
+    expect((await llm.stats()).modelId).toBe('transformers:x');
+  });
+
+  it('abort stops a running chat and keeps what was sent', async () => {
+    const fake = fakeEngine([{}]);
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    await llm.load('transformers:x', () => {});
+    const chunks: ChatChunk[] = [];
+    const running = llm.chat({ requestId: 'r2', model: 'transformers:x', messages: [] }, (c) => chunks.push(c));
+    await new Promise((r) => setTimeout(r, 7));
+    await llm.abort('r2');
+    const result = await running;
+    expect(result.finish_reason).toBe('abort');
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('answers /v1/code-completion with a FIM prompt and cuts at the stop', async () => {
+    const fake = fakeEngine([{}]);
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    await llm.load('transformers:x', () => {});
+    const response = await llm.codeCompletion({
+      inputs: { sources: { 'a.py': 'def add(a, b):\n    \n' }, cursor: { file: 'a.py', line: 1, character: 4 }, multiline: true },
+      parameters: { max_new_tokens: 20 },
+    });
+    expect(response.choices[0]).toMatchObject({ index: 0, code_completion: 'return a + b', finish_reason: 'stop' });
+    expect(fake.calls.some((c) => c.startsWith('complete') && c.includes('\\n\\n'))).toBe(true);
+  });
+
+  it('reloads the model after the GPU device is lost and tells the app', async () => {
+    const fake = fakeEngine([{}]);
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    const events: LlmEvent[] = [];
+    await llm.subscribe((e) => events.push(e));
+    await llm.load('transformers:x', () => {});
+    fake.loseDevice('GPU reset');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(events).toEqual([
+      { type: 'device-lost', modelId: 'transformers:x', message: 'GPU reset' },
+      { type: 'recovered', modelId: 'transformers:x' },
+    ]);
+    expect(fake.calls.filter((c) => c.startsWith('load'))).toHaveLength(2);
+  });
+
+  it('says plainly when no model is loaded', async () => {
+    const llm = createLlmService({ env: noGpu, engines: {} });
+    await expect(llm.chat({ requestId: 'r', model: 'm', messages: [] }, () => {})).rejects.toThrow('No local model is loaded');
+  });
+});
