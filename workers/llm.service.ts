@@ -197,6 +197,19 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
       current = { engine: e, model: lost };
       emit({ type: 'recovered', modelId: lost.id });
     } catch (err) {
+      // onnxruntime-web never gets a second GPU device in one worker: go on with the same model on the CPU.
+      if (e.id === 'transformers' && config.transformersDevice !== 'wasm') {
+        try {
+          config = { ...config, transformersDevice: 'wasm' };
+          catalog = [];
+          await e.load(await findModel(lost.id), () => undefined, new AbortController().signal);
+          current = { engine: e, model: lost };
+          emit({ type: 'recovered', modelId: lost.id, message: 'The model now runs on the CPU (WASM) until the page is reloaded.' });
+          return;
+        } catch {
+          // Fall through to the failure notice with the first error.
+        }
+      }
       emit({ type: 'recovery-failed', modelId: lost.id, message: err instanceof Error ? err.message : String(err) });
     }
   }

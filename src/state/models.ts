@@ -74,7 +74,7 @@ function onWorkerEvent(event: LlmEvent): void {
       inferenceNotice.value = `The GPU device was lost (${event.message}). Reloading the model…`;
       break;
     case 'recovered':
-      inferenceNotice.value = 'The model was reloaded after the GPU reset. You can continue the chat.';
+      inferenceNotice.value = `The model was reloaded after the GPU reset. You can continue the chat.${event.message ? ` ${event.message}` : ''}`;
       break;
     case 'recovery-failed':
       loadedModel.value = null;

@@ -87,7 +87,7 @@ export interface LocalChatResult {
 /** Pushed to the app: the worker reloaded its engine after the GPU device was lost, etc. */
 export type LlmEvent =
   | { type: 'device-lost'; modelId: string | null; message: string }
-  | { type: 'recovered'; modelId: string }
+  | { type: 'recovered'; modelId: string; message?: string }
   | { type: 'recovery-failed'; modelId: string; message: string };
 
 /** Worker-wide settings the app pushes before loading (tests point these at fixtures). */
