@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatChunk } from '../providers/types';
-import { emptyDraft, mergeChunk } from './stream-merge';
+import { emptyDraft, finalizeDraft, mergeChunk, mergeThinkingBlocks } from './stream-merge';
 
 const chunk = (delta: ChatChunk['choices'][0]['delta'], finish: ChatChunk['choices'][0]['finish_reason'] = null): ChatChunk => ({
   choices: [{ index: 0, delta, finish_reason: finish }],
@@ -44,5 +44,30 @@ describe('mergeChunk', () => {
       chunk({ tool_calls: [{ index: 0, id: 'b', function: { name: 'tree', arguments: '{}' } }] }),
     ].reduce(mergeChunk, emptyDraft());
     expect(draft.tool_calls!.map((c) => c.function.name)).toEqual(['cat', 'tree']);
+  });
+});
+
+describe('thinking blocks', () => {
+  it('fold every fragment into the first block, thinking and signature alike', () => {
+    const withThinking = (blocks: unknown[]): ChatChunk => chunk({ thinking_blocks: blocks } as ChatChunk['choices'][0]['delta']);
+    const draft = [withThinking([{ thinking: 'Let me ' }]), withThinking([{ thinking: 'think.', signature: 'ab' }]), withThinking([{ signature: 'cd' }, 'junk'])].reduce(
+      mergeChunk,
+      emptyDraft(),
+    );
+    expect(draft.thinking_blocks).toEqual([{ thinking: 'Let me think.', signature: 'abcd' }]);
+    expect(mergeThinkingBlocks([{ thinking: 'a' }, { thinking: 'b' }], [{ thinking: 'c' }])).toEqual([{ thinking: 'ac' }, { thinking: 'b' }]);
+  });
+});
+
+describe('finalizeDraft', () => {
+  it('drops empty and repeated calls and server-executed ones, keeps malformed ones for the loop to answer', () => {
+    const call = (id: string, name: string, args: string) => ({ id, type: 'function' as const, function: { name, arguments: args } });
+    const draft = finalizeDraft({
+      role: 'assistant',
+      content: '',
+      tool_calls: [call('a', 'cat', '{}'), call('a', 'cat', '{}'), call('b', '', ''), call('srvtoolu_1', 'web', '{}'), call('c', '', '{oops')],
+    });
+    expect(draft.tool_calls?.map((c) => c.id)).toEqual(['a', 'c']);
+    expect(finalizeDraft({ role: 'assistant', content: 'x', tool_calls: [call('b', '', ' ')] })).toEqual({ role: 'assistant', content: 'x' });
   });
 });

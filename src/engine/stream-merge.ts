@@ -1,14 +1,8 @@
-import type { ChatChunk, FinishReason, ToolCall, ToolCallDelta, Usage } from '../providers/types';
+import type { ChatChunk, ToolCall, ToolCallDelta } from '../providers/types';
+import type { AssistantMessage, ThinkingBlock } from './messages';
 
 /** The assistant message a stream builds up, chunk by chunk. */
-export interface AssistantDraft {
-  role: 'assistant';
-  content: string;
-  reasoning_content?: string;
-  tool_calls?: ToolCall[];
-  finish_reason?: FinishReason | null;
-  usage?: Usage;
-}
+export type AssistantDraft = AssistantMessage;
 
 export function emptyDraft(): AssistantDraft {
   return { role: 'assistant', content: '' };
@@ -48,6 +42,21 @@ export function mergeToolCalls(calls: readonly ToolCall[], deltas: readonly Tool
   return out;
 }
 
+/**
+ * Thinking blocks (Anthropic-style reasoning with a signature) stream as
+ * fragments; as in Refact's GUI they all fold into the first block.
+ */
+export function mergeThinkingBlocks(blocks: readonly ThinkingBlock[], deltas: readonly unknown[]): ThinkingBlock[] {
+  let first: ThinkingBlock = blocks[0] ? { ...blocks[0] } : { thinking: '' };
+  for (const delta of deltas) {
+    if (typeof delta !== 'object' || delta === null) continue;
+    const { thinking, signature } = delta as { thinking?: unknown; signature?: unknown };
+    if (typeof thinking === 'string') first = { ...first, thinking: first.thinking + thinking };
+    if (typeof signature === 'string') first = { ...first, signature: (first.signature ?? '') + signature };
+  }
+  return [first, ...blocks.slice(1)];
+}
+
 /** Folds one SSE chunk into the draft; returns a new draft (the old one is untouched). */
 export function mergeChunk(draft: AssistantDraft, chunk: ChatChunk): AssistantDraft {
   let next: AssistantDraft = draft;
@@ -58,9 +67,39 @@ export function mergeChunk(draft: AssistantDraft, chunk: ChatChunk): AssistantDr
     if (delta.content) next.content += delta.content;
     if (delta.reasoning_content) next.reasoning_content = (next.reasoning_content ?? '') + delta.reasoning_content;
     if (delta.tool_calls?.length) next.tool_calls = mergeToolCalls(next.tool_calls ?? [], delta.tool_calls);
+    // Not in ChatDelta yet: arrives once a provider passes Anthropic-style thinking through.
+    const thinking: unknown = (delta as { thinking_blocks?: unknown }).thinking_blocks;
+    if (Array.isArray(thinking) && thinking.length > 0) next.thinking_blocks = mergeThinkingBlocks(next.thinking_blocks ?? [], thinking);
     if (choice.finish_reason) next.finish_reason = choice.finish_reason;
   }
   // Later chunks carry the final counts.
   if (chunk.usage) next = { ...next, usage: chunk.usage };
   return next;
+}
+
+/**
+ * After the stream ends (seeds: postProcessMessagesAfterStreaming): drops
+ * calls that never got a name or arguments and repeated ids, and calls that
+ * the provider already ran itself (`srvtoolu_` ids) so the loop never runs
+ * them. A call with arguments but no name stays: the loop answers it with an
+ * error the model can correct.
+ */
+export function finalizeDraft(draft: AssistantDraft): AssistantDraft {
+  if (!draft.tool_calls) return draft;
+  const seen = new Set<string>();
+  const calls = draft.tool_calls.filter((c) => {
+    if (c.function.name === '' && c.function.arguments.trim() === '') return false;
+    if (c.id.startsWith('srvtoolu_') || seen.has(c.id)) return false;
+    seen.add(c.id);
+    return true;
+  });
+  const next: AssistantDraft = { ...draft };
+  if (calls.length > 0) next.tool_calls = calls;
+  else delete next.tool_calls;
+  return next;
+}
+
+/** A server-executed tool call (seeds: Server-Executed Tools): shown, never run here. */
+export function isServerExecutedTool(toolCallId: string | undefined): boolean {
+  return toolCallId?.startsWith('srvtoolu_') ?? false;
 }

@@ -55,6 +55,13 @@ export const MIGRATIONS: readonly Migration[] = [
       db.createObjectStore('models', { keyPath: 'id' });
     },
   },
+  {
+    version: 3,
+    describe: 'knowledge: memories the agent saves (create_knowledge), per workspace',
+    up(db) {
+      db.createObjectStore('knowledge', { keyPath: 'id' }).createIndex('by-workspace', 'workspace');
+    },
+  },
 ];
 
 /** Throws unless versions run 1, 2, 3 ... with no gaps or repeats. */

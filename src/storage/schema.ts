@@ -40,6 +40,13 @@ export interface ModelRecord {
   [field: string]: unknown;
 }
 
+/** A memory the agent saved; the engine (src/engine/knowledge) owns its fields. */
+export interface KnowledgeRecord {
+  id: string;
+  workspace: string;
+  [field: string]: unknown;
+}
+
 export interface AppDbSchema extends DBSchema {
   settings: {
     key: string;
@@ -64,6 +71,11 @@ export interface AppDbSchema extends DBSchema {
     key: string;
     value: ModelRecord;
   };
+  knowledge: {
+    key: string;
+    value: KnowledgeRecord;
+    indexes: { 'by-workspace': string };
+  };
 }
 
 export type AppStoreName = StoreNames<AppDbSchema>;
@@ -75,4 +87,5 @@ export const APP_STORES = [
   'history',
   'indexes',
   'models',
+  'knowledge',
 ] as const satisfies readonly AppStoreName[];

@@ -70,6 +70,17 @@ export async function highlightLines(path: string, text: string): Promise<string
   return splitHighlightedLines(html);
 }
 
+/** Highlights a code block by its fence language ("ts", "python"…); null when unknown. */
+export async function highlightCode(language: string, text: string): Promise<string | null> {
+  const key = language.toLowerCase();
+  const entry = LANGUAGES[key] ?? Object.values(LANGUAGES).find((l) => l.id === key);
+  if (!entry || text.length > HIGHLIGHT_LIMIT_BYTES) return null;
+  core ??= import('highlight.js/lib/core').then((m) => m.default);
+  const hljs = await core;
+  if (!hljs.getLanguage(entry.id)) hljs.registerLanguage(entry.id, (await entry.load()).default);
+  return hljs.highlight(text, { language: entry.id, ignoreIllegals: true }).value;
+}
+
 const TAG = /<span[^>]*>|<\/span>/g;
 
 /** Splits highlight.js HTML at newlines, closing and reopening spans so each line stands alone. */

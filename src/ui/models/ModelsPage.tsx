@@ -190,7 +190,8 @@ function ModelRow({ model }: { model: LocalModelInfo }) {
           {FIT_LABEL[model.fit]}
         </span>
       </td>
-      <td class="actions">
+      <td>
+        <div class="actions">
         {isLoaded ? (
           <span class="badge">loaded</span>
         ) : (
@@ -226,6 +227,7 @@ function ModelRow({ model }: { model: LocalModelInfo }) {
             Default completion
           </button>
         )}
+        </div>
       </td>
     </tr>
   );

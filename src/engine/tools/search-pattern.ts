@@ -1,0 +1,95 @@
+import { listWorkspaceFiles } from '../file-list';
+import { optionalBoolean, optionalInteger, optionalString, requireString } from './args';
+import { resolveExisting } from './resolve';
+import { ToolError, type Tool } from './types';
+
+const NAME = 'search_pattern';
+const PER_FILE = 20;
+const LINE_CHARS = 300;
+const CONCURRENCY = 8;
+
+function compile(pattern: string, ignoreCase: boolean): RegExp {
+  try {
+    return new RegExp(pattern, ignoreCase ? 'i' : '');
+  } catch (error) {
+    throw new ToolError(NAME, `the argument "pattern" is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+function clip(line: string): string {
+  const trimmed = line.trim();
+  return trimmed.length > LINE_CHARS ? `${trimmed.slice(0, LINE_CHARS)}…` : trimmed;
+}
+
+/**
+ * Searches file paths and file contents with a regular expression (JavaScript
+ * syntax), in the whole project or under one folder or file. Results are
+ * capped; the answer says when it stopped early.
+ *
+ * @example
+ * await searchPattern.run({ pattern: 'def \\w+_test', scope: 'tests' }, ctx)
+ */
+export const searchPattern: Tool = {
+  name: NAME,
+  description:
+    'Search the project with a regular expression (JavaScript syntax) over file paths and file contents. ' +
+    'Returns matching paths and path:line: text for matching lines.',
+  parameters: {
+    type: 'object',
+    properties: {
+      pattern: { type: 'string', description: 'Regular expression, e.g. "class \\\\w+Error" or "TODO".' },
+      scope: { type: 'string', description: 'Folder or file to search, relative to the project root. Default: the whole project.' },
+      ignore_case: { type: 'boolean', description: 'Match letters regardless of case. Default false.' },
+      max_results: { type: 'integer', description: 'Stop after this many matching lines (1-500). Default 100.' },
+    },
+    required: ['pattern'],
+  },
+  kind: 'read',
+  async run(args, ctx) {
+    const pattern = requireString(NAME, args, 'pattern');
+    if (pattern === '') throw new ToolError(NAME, 'the argument "pattern" is empty');
+    const regex = compile(pattern, optionalBoolean(NAME, args, 'ignore_case', false));
+    const maxResults = optionalInteger(NAME, args, 'max_results', 100, { min: 1, max: 500 });
+    const scope = await resolveExisting(NAME, ctx, optionalString(NAME, args, 'scope') ?? '', 'scope');
+    const files = scope.stat.kind === 'file' ? [scope.path] : await listWorkspaceFiles(ctx.workspace, ctx.files, ctx.signal, scope.path);
+
+    const pathHits = files.filter((p) => regex.test(p));
+    const perFile = new Map<string, string[]>();
+    let total = 0;
+    let skipped = 0;
+    let capped = false;
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length && !capped) {
+        ctx.signal.throwIfAborted();
+        const path = files[next++]!;
+        const read = await ctx.workspace.readText(path).catch(() => null);
+        if (!read || read.kind !== 'text') {
+          skipped++;
+          continue;
+        }
+        const lines = read.text.split(/\r?\n/);
+        const hits: string[] = [];
+        for (let i = 0; i < lines.length && hits.length <= PER_FILE; i++) {
+          if (regex.test(lines[i]!)) hits.push(`${path}:${i + 1}: ${clip(lines[i]!)}`);
+        }
+        if (hits.length === 0) continue;
+        if (hits.length > PER_FILE) hits.splice(PER_FILE, hits.length, `${path}: ... more matches in this file; search it with scope "${path}"`);
+        perFile.set(path, hits);
+        total += hits.length;
+        if (total >= maxResults) capped = true;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+    const lines = [...perFile.keys()].sort().flatMap((p) => perFile.get(p)!).slice(0, maxResults);
+    const where = scope.path === '' ? 'the project' : `"${scope.path}"`;
+    const parts: string[] = [];
+    if (pathHits.length > 0) parts.push(`Paths matching /${pattern}/:\n${pathHits.slice(0, maxResults).join('\n')}`);
+    if (lines.length > 0) parts.push(`Lines matching /${pattern}/ in ${where}:\n${lines.join('\n')}`);
+    if (parts.length === 0) parts.push(`No paths or lines in ${where} match /${pattern}/.`);
+    if (capped || pathHits.length > maxResults) parts.push(`Stopped at ${maxResults} results; narrow the pattern or the scope.`);
+    if (skipped > 0) parts.push(`${skipped} binary or very large files were not searched.`);
+    return { content: parts.join('\n\n') };
+  },
+};
