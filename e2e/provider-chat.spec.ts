@@ -48,7 +48,11 @@ test('streams content and reasoning cut at awkward byte boundaries, with the key
   await expect(answer.locator('.meta')).toContainText('12 prompt + 7 completion tokens');
   const call = openai.calls('POST /v1/chat/completions')[0]!;
   expect(call.headers.authorization).toBe('Bearer sk-test-123');
-  expect(call.body).toMatchObject({ model: 'test-model', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+  expect(call.body).toMatchObject({ model: 'test-model', stream: true });
+  // Our system prompt first, then the conversation.
+  const sent = (call.body as { messages: { role: string; content: unknown }[] }).messages;
+  expect(sent[0]?.role).toBe('system');
+  expect(sent.slice(1)).toEqual([{ role: 'user', content: 'Hi' }]);
 });
 
 test('401, 500, garbage and a dropped connection each say what happened; Retry recovers', async ({ page, openai }) => {

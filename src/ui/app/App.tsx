@@ -16,7 +16,7 @@ import {
 } from '../../state/workspace';
 import { storageNotice } from '../../state/storage-status';
 import { go, page, type Page } from '../../state/route';
-import { QuickChat } from '../chat/QuickChat';
+import { ChatPage } from '../chat/ChatPage';
 import { FileTree } from '../files/FileTree';
 import { ModelsPage } from '../models/ModelsPage';
 import { FileViewer } from '../files/FileViewer';
@@ -105,7 +105,7 @@ export function App() {
         </main>
       ) : page.value === 'chat' ? (
         <main class="scroll">
-          <QuickChat />
+          <ChatPage />
         </main>
       ) : ws ? (
         <main class="workbench">
