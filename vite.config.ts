@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ortAssets } from './vite/ort-assets.js';
+import { grammarAssets } from './vite/grammar-assets.js';
 
 /**
  * Cross-origin isolation (COOP + COEP) gives us SharedArrayBuffer, which
@@ -22,6 +23,7 @@ export default defineConfig({
     preact(),
     // onnxruntime-web's runtime at /ort/ (dev and build), precached by the PWA below.
     ortAssets(),
+    grammarAssets(), // tree-sitter runtime + grammars at /tree-sitter/ (dev and build), precached below
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -52,7 +54,7 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es', plugins: () => [ortAssets({ transformOnly: true })] },
+  worker: { format: 'es', plugins: () => [ortAssets({ transformOnly: true }), grammarAssets({ transformOnly: true })] },
   build: { target: 'es2022', sourcemap: true },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },

@@ -7,6 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import { DONE, chunk, expect, test, textStream, toolCallStream, type OpenAiTestServer } from './support/openai-server';
+import { addTestProviderAndPickModel, send } from './support/chat-ui';
 import { seedOpfsProject, stubFolderPicker } from './support/opfs-project';
 
 const DIR = 'agent-chat-project';
@@ -22,19 +23,7 @@ async function openProject(page: Page): Promise<void> {
 
 async function addProvider(page: Page, openai: OpenAiTestServer): Promise<void> {
   await page.getByRole('button', { name: 'Models', exact: true }).click();
-  await page.getByLabel('Provider kind').selectOption('openai');
-  await page.getByLabel('Provider name').fill('Test server');
-  await page.getByLabel('Provider address').fill(openai.baseUrl);
-  await page.getByLabel('API key').fill('sk-test-123');
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
-  await expect(page.locator('.provider').filter({ hasText: 'Test server' })).toContainText('test-model');
-  await page.getByRole('button', { name: 'Chat', exact: true }).click();
-  await page.getByTestId('model-picker').selectOption({ label: 'test-model (Test server)' });
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message').fill(text);
-  await page.getByLabel('Message').press('Enter');
+  await addTestProviderAndPickModel(page, openai);
 }
 
 function readOpfs(page: Page, path: string): Promise<string> {
@@ -91,8 +80,17 @@ test('AGENT: cat, then update_textdoc after Allow; the file changes, the diff sh
 
   // Reset: the checkpoint taken before the write puts the file back.
   await page.getByRole('button', { name: 'Reset files' }).click();
+  // The preview lists exactly the file the agent changed, as one to revert.
+  const files = page.getByRole('list', { name: 'Files the restore changes' }).locator('.ckpt-file');
+  await expect(files).toHaveCount(1);
+  await expect(files.first()).toHaveAttribute('data-action', 'modified');
+  await expect(files.first()).toContainText('src/hello.py');
   await page.getByRole('button', { name: /^Restore/ }).click();
   await expect.poll(() => readOpfs(page, 'src/hello.py'), { timeout: 15_000 }).toBe('def greet():\n    return "hello"\n');
+  // The chat is cut back to that message, whose text returns to the input for editing.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('msg-user')).toHaveCount(0);
+  await expect(page.getByLabel('Message')).toHaveValue('Make greet say hello, world');
 });
 
 test('malformed tool arguments go back to the model as an error and the loop continues', async ({ page, openai }) => {

@@ -6,22 +6,11 @@
  */
 import type { Page } from '@playwright/test';
 import { DONE, awkwardCuts, chunk, expect, test, textStream, type OpenAiTestServer } from './support/openai-server';
+import { addTestProviderAndPickModel, send } from './support/chat-ui';
 
 async function addProvider(page: Page, openai: OpenAiTestServer): Promise<void> {
   await page.goto('/#/models');
-  await page.getByLabel('Provider kind').selectOption('openai');
-  await page.getByLabel('Provider name').fill('Test server');
-  await page.getByLabel('Provider address').fill(openai.baseUrl);
-  await page.getByLabel('API key').fill('sk-test-123');
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
-  await expect(page.locator('.provider').filter({ hasText: 'Test server' })).toContainText('test-model');
-  await page.getByRole('button', { name: 'Chat', exact: true }).click();
-  await page.getByTestId('model-picker').selectOption({ label: 'test-model (Test server)' });
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message').fill(text);
-  await page.getByLabel('Message').press('Enter');
+  await addTestProviderAndPickModel(page, openai);
 }
 
 test('streams content and reasoning cut at awkward byte boundaries, with the key sent only there', async ({ page, openai }) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inProcess } from '../src/worker-api/connect';
 import { createAstService, languageIdForPath } from './ast.service';
 import { createEmbedService } from './embed.service';
+import { nodeGrammarLocator } from '../src/code-index/test-support';
 
 describe('languageForPath', () => {
   it.each([
@@ -37,6 +38,9 @@ describe('languageForPath', () => {
     ['theme.css', 'css'],
     ['C:\\code\\Project\\SRC\\MAIN.PY', 'python'],
     ['docker/Dockerfile', 'dockerfile'],
+    ['lib/app.dart', 'dart'],
+    ['Token.sol', 'solidity'],
+    ['Rakefile', 'ruby'],
     ['Makefile', 'makefile'],
     ['component.test.ts', 'typescript'],
   ])('%s -> %s', async (path, language) => {
@@ -58,5 +62,24 @@ describe('status before grammars / models load', () => {
 
   it('embed is not ready and has no model', async () => {
     expect(await inProcess(createEmbedService()).api.status()).toEqual({ ready: false, model: null });
+  });
+});
+
+describe('parsing (web-tree-sitter in Node, grammars from node_modules)', () => {
+  it('loads grammars on demand, parses a batch in order and reports what it could not parse', async () => {
+    const ast = inProcess(createAstService({ locate: nodeGrammarLocator() }));
+    const results = await ast.api.parseFiles([
+      { path: 'a.py', text: 'def f():\n    return g()\n' },
+      { path: 'notes.txt', text: 'plain' },
+      { path: 'b.go', text: 'package b\n\nfunc G() int { return 1 }\n' },
+    ]);
+    expect(results.map((r) => (r.ok ? r.file.definitions.map((d) => d.path) : r.reason))).toEqual([['a::f'], 'unsupported', ['b::G']]);
+    expect(await ast.api.status()).toEqual({ ready: true, languages: ['go', 'python'] });
+    expect(await ast.api.loadGrammars(['rust'])).toEqual({ ready: true, languages: ['go', 'python', 'rust'] });
+  });
+
+  it('without grammar locations every parse fails saying why', async () => {
+    const [result] = await inProcess(createAstService()).api.parseFiles([{ path: 'a.py', text: 'x = 1' }]);
+    expect(result).toMatchObject({ ok: false, reason: 'error', message: expect.stringContaining('without grammar locations') });
   });
 });

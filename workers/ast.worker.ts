@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { originGrammarLocator } from '../src/code-index/grammar-urls';
 import { createAstService } from './ast.service';
 
-Comlink.expose(createAstService());
+Comlink.expose(createAstService({ locate: originGrammarLocator() }));

@@ -6,6 +6,9 @@
  * last line without a newline differs from the same text with one (shown with
  * `\ No newline at end of file`). Past `maxEdits` differences the middle part
  * is shown as removed-then-added: still a correct diff, just not the shortest.
+ *
+ * `myers`/`diffLines` are the one diff core of the app: engine/diff builds the
+ * write tools' hunks and DiffChunks from this edit script.
  */
 
 export type EditKind = 'equal' | 'delete' | 'insert';

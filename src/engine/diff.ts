@@ -1,10 +1,12 @@
 /**
- * Line diffs for the diff messages of write tools: Myers' O(ND) algorithm on
- * the lines that differ (a common prefix and suffix are cut first, so a small
- * edit in a big file costs little), then unified-diff hunks with context.
+ * Line diffs for the diff messages of write tools: the edit script comes from
+ * the shared Myers core in checkpoints/diff (a common prefix and suffix are
+ * cut first, so a small edit in a big file costs little), then unified-diff
+ * hunks with context.
  * Line ends are compared as '\n' so a CRLF file does not show every line
  * changed; a last line without a newline is marked as git marks it.
  */
+import { diffLines as editScript } from '../checkpoints/diff';
 import type { DiffChunk } from './messages';
 
 export type LineEdit =
@@ -40,90 +42,11 @@ export function splitLines(text: string): string[] {
 
 /** The edit script turning `a` into `b`; line numbers are 1-based. */
 export function diffLines(a: readonly string[], b: readonly string[]): LineEdit[] {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const edits: LineEdit[] = [];
-  for (let i = 0; i < start; i++) edits.push({ op: 'equal', oldLine: i + 1, newLine: i + 1, text: a[i]! });
-  const middle = myers(a.slice(start, endA), b.slice(start, endB));
-  for (const e of middle) {
-    if (e.op === 'equal') edits.push({ op: 'equal', oldLine: e.oldLine + start, newLine: e.newLine + start, text: e.text });
-    else if (e.op === 'delete') edits.push({ op: 'delete', oldLine: e.oldLine + start, text: e.text });
-    else edits.push({ op: 'insert', newLine: e.newLine + start, text: e.text });
-  }
-  for (let i = 0; i < a.length - endA; i++) {
-    edits.push({ op: 'equal', oldLine: endA + i + 1, newLine: endB + i + 1, text: a[endA + i]! });
-  }
-  return edits;
-}
-
-function myers(a: readonly string[], b: readonly string[]): LineEdit[] {
-  const n = a.length;
-  const m = b.length;
-  if (n === 0 || m === 0) return replaceAll(a, b);
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  // trace[d] holds v[k] for k in [-d, d] as it was before step d.
-  const trace: Int32Array[] = [];
-  let found = -1;
-  for (let d = 0; d <= Math.min(max, MAX_EDIT_DISTANCE) && found < 0; d++) {
-    trace.push(v.slice(offset - d, offset + d + 1));
-    for (let k = -d; k <= d; k += 2) {
-      // Down (an insertion) from diagonal k+1, or right (a deletion) from k-1.
-      let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) {
-        found = d;
-        break;
-      }
-    }
-  }
-  if (found < 0) return replaceAll(a, b);
-
-  const reversed: LineEdit[] = [];
-  let x = n;
-  let y = m;
-  for (let d = found; d >= 0; d--) {
-    const prev = trace[d]!;
-    const at = (k: number) => (k >= -d && k <= d ? prev[k + d]! : 0);
-    const k = x - y;
-    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
-    const prevK = down ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : at(prevK);
-    const prevY = d === 0 ? 0 : prevX - prevK;
-    while (x > prevX && y > prevY) {
-      x--;
-      y--;
-      reversed.push({ op: 'equal', oldLine: x + 1, newLine: y + 1, text: a[x]! });
-    }
-    if (d === 0) break;
-    if (down) {
-      y--;
-      reversed.push({ op: 'insert', newLine: y + 1, text: b[y]! });
-    } else {
-      x--;
-      reversed.push({ op: 'delete', oldLine: x + 1, text: a[x]! });
-    }
-  }
-  return reversed.reverse();
-}
-
-function replaceAll(a: readonly string[], b: readonly string[]): LineEdit[] {
-  return [
-    ...a.map((text, i): LineEdit => ({ op: 'delete', oldLine: i + 1, text })),
-    ...b.map((text, i): LineEdit => ({ op: 'insert', newLine: i + 1, text })),
-  ];
+  return editScript(a, b, MAX_EDIT_DISTANCE).map((e): LineEdit => {
+    if (e.kind === 'equal') return { op: 'equal', oldLine: e.oldIndex + 1, newLine: e.newIndex + 1, text: a[e.oldIndex]! };
+    if (e.kind === 'delete') return { op: 'delete', oldLine: e.oldIndex + 1, text: a[e.oldIndex]! };
+    return { op: 'insert', newLine: e.newIndex + 1, text: b[e.newIndex]! };
+  });
 }
 
 function hunkLine(prefix: string, text: string): string {

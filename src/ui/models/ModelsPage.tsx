@@ -15,6 +15,7 @@ import {
   setDefaultModel,
   storage,
 } from '../../state/models';
+import { checkpointBytes, checkpointCleanup, cleanUpCheckpoints, refreshCheckpointUsage } from '../../state/checkpoint-storage';
 import { formatBytes } from '../../workspace/format';
 import type { LocalModelInfo, ModelFit } from '../../worker-api/llm';
 import { AdvancedSection } from './AdvancedSection';
@@ -77,8 +78,22 @@ function DeviceSummary() {
 
 function StorageSummary() {
   const s = storage.value;
+  useEffect(() => {
+    void refreshCheckpointUsage().catch(() => undefined);
+  }, []);
   if (!s) return null;
+  const cp = checkpointBytes.value;
   return (
+    <>
+    {cp && (
+      <p class="hint" data-testid="checkpoint-usage">
+        Checkpoints (undo history of the agent's edits): {formatBytes(cp.bytes)} in {cp.commits} snapshots.{' '}
+        <button type="button" class="link" onClick={() => void cleanUpCheckpoints()}>
+          Clean up old checkpoints
+        </button>
+        {checkpointCleanup.value && ` ${checkpointCleanup.value}`}
+      </p>
+    )}
     <p class="hint" data-testid="storage-summary">
       Browser storage: {formatBytes(s.usage)} used of {formatBytes(s.quota)} available.{' '}
       {s.persisted ? (
@@ -89,6 +104,7 @@ function StorageSummary() {
         </button>
       )}
     </p>
+    </>
   );
 }
 
