@@ -91,6 +91,8 @@ test('AGENT: cat, then update_textdoc after Allow; the file changes, the diff sh
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('msg-user')).toHaveCount(0);
   await expect(page.getByLabel('Message')).toHaveValue('Make greet say hello, world');
+  // An AGENT run started the AST index (worker pool, grammars from our origin) in the background.
+  await expect(page.getByTestId('index-status')).toContainText(/Code index: [1-9]\d* files, [1-9]\d* definitions/, { timeout: 30_000 });
 });
 
 test('malformed tool arguments go back to the model as an error and the loop continues', async ({ page, openai }) => {

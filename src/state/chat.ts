@@ -35,6 +35,7 @@ import type { ChatRecord } from '../storage/schema';
 import { openAppDb, withStorageErrors } from '../storage/db';
 import type { Workspace } from '../workspace/types';
 import { streamChat, type ChatTarget } from './chat-targets';
+import { agentIndexPortFor } from './code-index';
 import { workspace } from './workspace';
 
 export const MAX_CHATS = 100;
@@ -397,6 +398,7 @@ async function run(target: ChatTarget): Promise<void> {
             files: fileListOf(ws),
             checkpoints: checkpointPort(ws),
             knowledge: new IdbKnowledgeStore(openAppDb as never, ws.id),
+            index: effectiveMode.value === 'NO_TOOLS' ? null : await agentIndexPortFor(ws),
           }
         : { workspace: NO_WORKSPACE },
       confirm: (request) =>

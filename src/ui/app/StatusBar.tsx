@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { DeviceReport } from '../../worker-api/llm';
+import { indexStatus } from '../../state/code-index';
 import { llmWorker } from '../../worker-api/workers';
 
 const device = signal<DeviceReport | null>(null);
@@ -35,6 +36,26 @@ export function StatusBar() {
         </span>
       )}
       {d && <span>{d.crossOriginIsolated ? `threads: ${d.hardwareConcurrency}` : 'single-threaded WASM'}</span>}
+      <IndexProgress />
     </footer>
+  );
+}
+
+/** The AST index's progress while it works, then what it holds. */
+function IndexProgress() {
+  const status = indexStatus.value;
+  if (!status || status.state === 'disposed') return null;
+  if (status.state !== 'ready') {
+    return (
+      <span data-testid="index-status">
+        Indexing code {status.done}/{status.total}{' '}
+        <progress max={Math.max(1, status.total)} value={status.done} aria-label="Code index progress" />
+      </span>
+    );
+  }
+  return (
+    <span data-testid="index-status" title={status.skippedCount ? `${status.skippedCount} files skipped` : undefined}>
+      Code index: {status.files} files, {status.definitions} definitions
+    </span>
   );
 }
