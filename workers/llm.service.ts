@@ -293,6 +293,11 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
       return { modelId: current?.model.id ?? null, last };
     },
 
+    async countTokens(texts) {
+      const { engine: e } = loaded();
+      return Promise.all(texts.map((t) => e.countTokens(t)));
+    },
+
     async subscribe(listener) {
       listeners.push(listener);
     },

@@ -31,6 +31,10 @@ import {
   type ThreadMessage,
   type WorkspaceFileList,
 } from '../engine/index';
+import { tokenCounterForModel, type TokenCounter } from '../engine/token-counter';
+import { llmWorker } from '../worker-api/workers';
+import { loadedModel } from './models';
+import { caps } from './providers';
 import type { ChatRecord } from '../storage/schema';
 import { openAppDb, withStorageErrors } from '../storage/db';
 import type { Workspace } from '../workspace/types';
@@ -379,6 +383,18 @@ export async function retryChat(target: ChatTarget): Promise<void> {
   await run(target);
 }
 
+/** The model's own tokenizer: the llm worker's for local models, tiktoken for the rest. */
+const localCounter: TokenCounter = { count: async (text) => (await llmWorker().api.countTokens([text]))[0] ?? 0 };
+
+/** n_ctx minus room for the answer; the engine compresses the thread to fit. */
+async function budgetFor(target: ChatTarget): Promise<{ nCtx: number; maxNewTokens: number; counter: TokenCounter } | undefined> {
+  const nCtx =
+    target.kind === 'local' ? loadedModel.value?.contextWindow : caps.value.chat_models[`${target.providerId}/${target.model}`]?.n_ctx;
+  if (!nCtx) return undefined;
+  const counter = target.kind === 'local' ? localCounter : await tokenCounterForModel(target.model);
+  return { nCtx, maxNewTokens: Math.min(4096, Math.floor(nCtx / 4)), counter };
+}
+
 async function run(target: ChatTarget): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
@@ -408,6 +424,7 @@ async function run(target: ChatTarget): Promise<void> {
         }),
       // Small local models have small windows and follow long prompts poorly: without tools they get none.
       ...(target.kind === 'local' && effectiveMode.value === 'NO_TOOLS' ? { systemPrompt: '' } : {}),
+      budget: await budgetFor(target),
       permissions: permissions.value,
       onPermissionsChange: (p) => (permissions.value = p),
       onUpdate: onEvent,

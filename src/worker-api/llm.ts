@@ -122,6 +122,8 @@ export interface LlmWorkerApi {
   deleteModel(modelId: string): Promise<void>;
   /** The loaded model and the last generation's speed. */
   stats(): Promise<{ modelId: string | null; last: GenerationStats | null }>;
+  /** Token counts with the loaded model's own tokenizer (the chat's context budget). */
+  countTokens(texts: string[]): Promise<number[]>;
   /** Device-lost and recovery notices. */
   subscribe(listener: (event: LlmEvent) => void): Promise<void>;
 }
