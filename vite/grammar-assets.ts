@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Plugin, ResolvedConfig } from 'vite';
+import { serveFiles } from './serve-files.js';
 import { GRAMMAR_FILES, GRAMMAR_URL_DIR, TREE_SITTER_RUNTIME_FILE } from '../src/code-index/languages.js';
 
 /**
@@ -26,8 +27,6 @@ export interface GrammarAssetsOptions {
   /** For `worker.plugins`: rewrite web-tree-sitter's fallback URL in the worker bundle, but emit nothing. */
   transformOnly?: boolean;
 }
-
-const MIME_TYPES: Record<string, string> = { '.wasm': 'application/wasm' };
 
 /** Absolute paths of every file served, by name. */
 export function grammarAssetFiles(root: string): Map<string, string> {
@@ -75,24 +74,12 @@ export function grammarAssets(options: GrammarAssetsOptions = {}): Plugin {
     configureServer(server) {
       if (transformOnly) return;
       const served = assets();
-      const prefix = `${base()}${GRAMMAR_URL_DIR}`;
-      server.middlewares.use((req, res, next) => {
-        const url = req.url?.split('?')[0] ?? '';
-        if (!url.startsWith(prefix)) return next();
-        const name = decodeURIComponent(url.slice(prefix.length));
-        const file = served.get(name);
-        if (!file) {
-          res.statusCode = 404;
-          res.setHeader('Content-Type', 'text/plain');
-          res.end(`grammar-assets: ${name} is not one of the served tree-sitter files`);
-          return;
-        }
-        const stat = fs.statSync(file);
-        res.setHeader('Content-Type', MIME_TYPES[path.extname(name)] ?? 'application/octet-stream');
-        res.setHeader('Content-Length', String(stat.size));
-        res.setHeader('Cache-Control', 'no-cache');
-        fs.createReadStream(file).on('error', next).pipe(res);
-      });
+      serveFiles(
+        server,
+        `${base()}${GRAMMAR_URL_DIR}`,
+        (name) => served.get(name),
+        (name) => `grammar-assets: ${name} is not one of the served tree-sitter files`,
+      );
     },
 
     transform(code, id) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Plugin, ResolvedConfig } from 'vite';
+import { serveFiles } from './serve-files.js';
 
 /**
  * Serves onnxruntime-web's runtime (the WebAssembly binary transformers.js
@@ -34,12 +35,6 @@ export const ORT_URL_DIR = 'ort/';
 
 /** The files the browser requests from ORT_URL_DIR (and nothing else is served there). */
 export const ORT_RUNTIME_FILES: readonly string[] = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
-
-const MIME_TYPES: Record<string, string> = {
-  '.wasm': 'application/wasm',
-  '.mjs': 'text/javascript',
-  '.js': 'text/javascript',
-};
 
 /** The dist/ folder of the onnxruntime-web copy that @huggingface/transformers resolves. */
 export function onnxruntimeWebDist(root: string): { dir: string; version: string } {
@@ -109,24 +104,12 @@ export function ortAssets(options: OrtAssetsOptions = {}): Plugin {
     configureServer(server) {
       if (transformOnly) return;
       const { dir } = check();
-      const prefix = `${base()}${ORT_URL_DIR}`;
-      server.middlewares.use((req, res, next) => {
-        const url = req.url?.split('?')[0] ?? '';
-        if (!url.startsWith(prefix)) return next();
-        const name = decodeURIComponent(url.slice(prefix.length));
-        if (!files.includes(name)) {
-          res.statusCode = 404;
-          res.setHeader('Content-Type', 'text/plain');
-          res.end(`ort-assets: ${name} is not one of the served onnxruntime-web files (${files.join(', ')})`);
-          return;
-        }
-        const file = path.join(dir, name);
-        const stat = fs.statSync(file);
-        res.setHeader('Content-Type', MIME_TYPES[path.extname(name)] ?? 'application/octet-stream');
-        res.setHeader('Content-Length', String(stat.size));
-        res.setHeader('Cache-Control', 'no-cache');
-        fs.createReadStream(file).on('error', next).pipe(res);
-      });
+      serveFiles(
+        server,
+        `${base()}${ORT_URL_DIR}`,
+        (name) => (files.includes(name) ? path.join(dir, name) : undefined),
+        (name) => `ort-assets: ${name} is not one of the served onnxruntime-web files (${files.join(', ')})`,
+      );
     },
 
     transform(code, id) {
