@@ -32,7 +32,13 @@ function readOpfs(page: Page, path: string): Promise<string> {
       let d = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
       const parts = path.split('/');
       for (const p of parts.slice(0, -1)) d = await d.getDirectoryHandle(p);
-      return (await (await d.getFileHandle(parts.at(-1)!)).getFile()).text();
+      try {
+        return await (await (await d.getFileHandle(parts.at(-1)!)).getFile()).text();
+      } catch (err) {
+        // Read while a restore is swapping the file in: polled again.
+        if ((err as DOMException).name === 'NotReadableError') return '(being written)';
+        throw err;
+      }
     },
     { dir: DIR, path },
   );

@@ -68,6 +68,9 @@ test('on WebGPU tokens stream in; Stop keeps the partial answer; a reload keeps 
   await page.reload();
   const restored = page.getByTestId('msg-assistant').nth(1);
   await expect(restored.locator('.meta')).toContainText('interrupted by a reload');
-  expect((await restored.locator('.msg-text').textContent())!.startsWith(shown)).toBe(true);
+  // Compare the text without Markdown syntax and spacing: the fixture writes random punctuation,
+  // and a later "*" can turn earlier text into emphasis when the Markdown is rendered again.
+  const bare = (text: string) => text.replace(/[\s*_`~#>|\\[\]()!.-]/g, '');
+  expect(bare((await restored.locator('.msg-text').textContent())!).startsWith(bare(shown))).toBe(true);
   await expect(page.getByTestId('msg-assistant').first().locator('.msg-text')).toHaveText(kept);
 });

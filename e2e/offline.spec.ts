@@ -15,7 +15,9 @@ test('once installed, the app opens with no network and reconnects its folder', 
   await expect(page.getByTestId('workspace-name')).toHaveText(DIR);
 
   // The service worker precaches the shell (and every lazily loaded chunk) on install.
-  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible();
+  // ~60 MB to precache (onnxruntime, grammars, engines): give a busy 2-core machine time.
+  test.setTimeout(180_000);
+  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible({ timeout: 120_000 });
   await page.evaluate(() => navigator.serviceWorker.ready);
 
   await context.setOffline(true);

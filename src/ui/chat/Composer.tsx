@@ -13,6 +13,7 @@ export function Composer() {
   const preview = useSignal<CommandPreviewResponse | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const seq = useRef(0);
+  const completedText = useRef('');
   const target = selectedTarget.value;
 
   const complete = async (text: string, cursor: number) => {
@@ -21,6 +22,7 @@ export function Composer() {
     if (!ctx || !text.includes('@')) return void (completion.value = null);
     const answer = await atCommandCompletion(text, cursor, ctx).catch(() => null);
     if (mine !== seq.current) return;
+    completedText.current = text;
     completion.value = answer && answer.completions.length > 0 ? answer : null;
     selected.value = 0;
   };
@@ -46,8 +48,10 @@ export function Composer() {
   const accept = (choice: string) => {
     const c = completion.value;
     if (!c) return;
-    const [from, to] = c.replace;
     const text = draft.value;
+    const from = c.replace[0];
+    // Typed on while the completion was computed: replace the whole word under it, not the old range.
+    const to = text === completedText.current ? c.replace[1] : Math.max(c.replace[1], from + (/^\S*/.exec(text.slice(from))?.[0].length ?? 0));
     const next = text.slice(0, from) + choice + text.slice(to);
     draft.value = next;
     completion.value = null;
