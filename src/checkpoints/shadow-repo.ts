@@ -12,9 +12,11 @@
 import { git, LightningFS } from './git';
 import { BatchedIdbBackend } from './idb-backend';
 import { withExclusiveLock } from './locks';
+import { REPO_DB_PREFIX } from './repo-names';
+
+export { REPO_DB_PREFIX };
 import { zlibStored } from './zlib-stored';
 
-export const REPO_DB_PREFIX = 'refact-checkpoints:';
 export const GITDIR = '/checkpoints.git';
 const INDEX_PATH = `${GITDIR}/refact-index.json`;
 /** Touched by every garbage collection that deletes objects: in-memory state from before is stale. */

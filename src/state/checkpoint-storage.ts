@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals';
+import { anyShadowRepo } from '../checkpoints/repo-names';
 import { openAppDb } from '../storage/db';
 
 /**
@@ -30,9 +31,15 @@ export async function cleanUpCheckpoints(): Promise<void> {
     : 'Nothing to clean up.';
 }
 
-/** Start-up clean-up, when the tab has nothing better to do. */
+/**
+ * Start-up clean-up, when the tab has nothing better to do, and only when
+ * some checkpoint exists: most starts then never load isomorphic-git.
+ */
 export function scheduleCheckpointCleanup(): void {
-  const run = () => void cleanUpCheckpoints().catch(() => undefined);
+  const run = () =>
+    void anyShadowRepo()
+      .then((some) => (some ? cleanUpCheckpoints() : undefined))
+      .catch(() => undefined);
   if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 60_000 });
   else setTimeout(run, 30_000);
 }
