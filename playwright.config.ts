@@ -32,6 +32,8 @@ export const E2E_ORIGIN = `http://${E2E_HOST}:${E2E_PORT}`;
  */
 export const E2E_DEV_PORT = Number(process.env.E2E_DEV_PORT || 4174);
 export const E2E_DEV_ORIGIN = `http://${E2E_HOST}:${E2E_DEV_PORT}`;
+/** The build `vite preview` serves; another folder lets several builds be tested side by side. */
+const E2E_DIST = process.env.E2E_DIST || 'dist';
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -75,7 +77,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx vite preview --host ${E2E_HOST} --port ${E2E_PORT} --strictPort`,
+      command: `npx vite preview --host ${E2E_HOST} --port ${E2E_PORT} --strictPort --outDir ${E2E_DIST}`,
       url: `${E2E_ORIGIN}/`,
       reuseExistingServer: !CI,
       timeout: 60_000,

@@ -39,7 +39,7 @@ import type { ChatRecord } from '../storage/schema';
 import { openAppDb, withStorageErrors } from '../storage/db';
 import type { Workspace } from '../workspace/types';
 import { streamChat, type ChatTarget } from './chat-targets';
-import { agentIndexPortFor } from './code-index';
+import { agentIndexPort, lazyIndexPort } from './code-index';
 import { workspace } from './workspace';
 
 export const MAX_CHATS = 100;
@@ -172,7 +172,7 @@ const NO_WORKSPACE: Workspace = {
 
 export function atContext(): AtCommandContext | null {
   const ws = workspace.value;
-  return ws ? { workspace: ws, files: fileListOf(ws) } : null;
+  return ws ? { workspace: ws, files: fileListOf(ws), index: lazyIndexPort(ws) } : null;
 }
 
 // ---------------------------------------------------------------------------
@@ -414,7 +414,7 @@ async function run(target: ChatTarget): Promise<void> {
             files: fileListOf(ws),
             checkpoints: checkpointPort(ws),
             knowledge: new IdbKnowledgeStore(openAppDb as never, ws.id),
-            index: effectiveMode.value === 'NO_TOOLS' ? null : await agentIndexPortFor(ws),
+            index: effectiveMode.value === 'NO_TOOLS' ? null : agentIndexPort(ws),
           }
         : { workspace: NO_WORKSPACE },
       confirm: (request) =>

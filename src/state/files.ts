@@ -17,6 +17,8 @@ export type ViewState =
   | { status: 'ready'; file: ReadTextResult }
   | { status: 'error'; path: string; message: string };
 export const view = signal<ViewState>({ status: 'idle' });
+/** 1-based line the viewer scrolls to and marks (a search hit), or null. */
+export const viewLine = signal<number | null>(null);
 
 export interface TreeRow {
   path: string;
@@ -80,9 +82,22 @@ export function toggleDir(path: string): void {
   expanded.value = next;
 }
 
-export async function openFile(path: string, options: { limitBytes?: number } = {}): Promise<void> {
+/** Opens every folder above `path` in the tree, so the file being viewed shows there too. */
+export function revealInTree(path: string): void {
   const ws = workspace.value;
   if (!ws) return;
+  const next = new Set(expanded.value);
+  for (let dir = parentPath(path); dir !== ''; dir = parentPath(dir)) {
+    next.add(dir);
+    if (!dirs.value.has(dir)) void loadDir(ws, dir);
+  }
+  expanded.value = next;
+}
+
+export async function openFile(path: string, options: { limitBytes?: number; line?: number } = {}): Promise<void> {
+  const ws = workspace.value;
+  if (!ws) return;
+  viewLine.value = options.line ?? null;
   selectedPath.value = path;
   if (view.value.status !== 'ready' || view.value.file.path !== path) view.value = { status: 'loading', path };
   try {

@@ -1,8 +1,8 @@
 import { signal } from '@preact/signals';
 
 /** Which page is shown; kept in the URL hash so reloads and the back button work. */
-export type Page = 'files' | 'chat' | 'models';
-const PAGES: readonly Page[] = ['files', 'chat', 'models'];
+export type Page = 'files' | 'search' | 'chat' | 'models';
+const PAGES: readonly Page[] = ['files', 'search', 'chat', 'models'];
 
 function fromHash(): Page {
   const name = location.hash.replace(/^#\/?/, '');

@@ -67,7 +67,16 @@ export async function atCommandCompletion(
     return { completions: names.slice(0, topN).map((n) => `${n} `), replace: [word.pos1, cursor], is_cmd_executable: command?.params === 'none' };
   }
   if (!command) return NOTHING;
-  if (command.params === 'none') return { completions: [], replace: [-1, -1], is_cmd_executable: true };
+  if (command.params === 'none') {
+    // A flag being typed right after the name ("@tree --a") completes like an argument.
+    const flag = args[0];
+    const flags = command.flags ?? [];
+    if (args.length === 1 && flag!.pos2 === cursor && flag!.text.startsWith('-') && !flags.includes(flag!.text)) {
+      const matching = flags.filter((f) => f.startsWith(flag!.text));
+      return { completions: matching.map((f) => `${f} `), replace: [flag!.pos1, cursor], is_cmd_executable: true };
+    }
+    return { completions: [], replace: [-1, -1], is_cmd_executable: true };
+  }
   if (command.params === 'rest') {
     const rest = text.slice(word.pos2, cursor).trim();
     return { completions: [], replace: [-1, -1], is_cmd_executable: await isValid(command, rest, ctx) };
@@ -103,7 +112,13 @@ export function findAtCommands(text: string, commands: readonly AtCommand[] = AT
       const word = words[i]!;
       const command = commands.find((c) => c.name === word.text);
       if (!command) continue;
-      if (command.params === 'none') found.push({ command, word, arg: '', end: word.pos2 });
+      if (command.params === 'none') {
+        const next = words[i + 1];
+        if (next && command.flags?.includes(next.text)) {
+          found.push({ command, word, arg: next.text, end: next.pos2 });
+          i++;
+        } else found.push({ command, word, arg: '', end: word.pos2 });
+      }
       else if (command.params === 'one') {
         const next = words[i + 1];
         found.push({ command, word, arg: next?.text ?? '', end: next?.pos2 ?? word.pos2 });

@@ -29,6 +29,8 @@ export interface AtCommand {
   description: string;
   /** 'one': the next word; 'rest': the rest of the line; 'none': no argument. */
   params: 'none' | 'one' | 'rest';
+  /** Options a 'none' command accepts right after its name (e.g. `@tree --ast`); one is passed as its argument. */
+  flags?: readonly string[];
   /** Left out of completion when false (e.g. no code index yet); running it still says why it cannot. */
   isAvailable?(ctx: AtCommandContext): boolean;
   /** Completions for the argument being typed (without the trailing space). */

@@ -33,6 +33,8 @@ export interface CodeIndexPort {
   definitions?(symbol: string, signal: AbortSignal): Promise<CodeLocation[]>;
   references?(symbol: string, signal: AbortSignal): Promise<CodeLocation[]>;
   semanticSearch?(query: string, topN: number, signal: AbortSignal): Promise<CodeLocation[]>;
+  /** `@tree --ast`: a file's outline (signatures with line ranges), or null when the file is not indexed. */
+  skeleton?(path: string, signal: AbortSignal): Promise<string | null>;
 }
 
 export interface ToolContext {

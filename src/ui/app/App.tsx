@@ -19,6 +19,7 @@ import { go, page, type Page } from '../../state/route';
 import { ChatPage } from '../chat/ChatPage';
 import { FileTree } from '../files/FileTree';
 import { ModelsPage } from '../models/ModelsPage';
+import { SearchPage } from '../search/SearchPage';
 import { FileViewer } from '../files/FileViewer';
 import { Welcome } from '../workspace/Welcome';
 import { StatusBar } from './StatusBar';
@@ -26,6 +27,7 @@ import { UpdatePrompt } from './UpdatePrompt';
 
 const PAGES: [Page, string][] = [
   ['files', 'Files'],
+  ['search', 'Search'],
   ['chat', 'Chat'],
   ['models', 'Models'],
 ];
@@ -99,7 +101,11 @@ export function App() {
       {workspaceNotice.value && (
         <Banner kind="notice" text={workspaceNotice.value} onDismiss={() => (workspaceNotice.value = null)} />
       )}
-      {page.value === 'models' ? (
+      {page.value === 'search' ? (
+        <main class="scroll">
+          <SearchPage />
+        </main>
+      ) : page.value === 'models' ? (
         <main class="scroll">
           <ModelsPage />
         </main>

@@ -14,6 +14,8 @@ interface VirtualListProps {
   onKeyDown?: (e: JSX.TargetedKeyboardEvent<HTMLDivElement>) => void;
   /** Index to bring into view when it changes. */
   scrollToIndex?: number | null;
+  /** 'nearest' (default): scroll just enough (keyboard moves); 'center': put the row mid-view (jumping to a search hit). */
+  scrollAlign?: 'nearest' | 'center';
   tabIndex?: number;
 }
 
@@ -41,9 +43,10 @@ export function VirtualList(props: VirtualListProps) {
     const i = props.scrollToIndex;
     if (!el || i === null || i === undefined) return;
     const top = i * rowHeight;
-    if (top < el.scrollTop) el.scrollTop = top;
+    if (props.scrollAlign === 'center') el.scrollTop = Math.max(0, top - (el.clientHeight - rowHeight) / 2);
+    else if (top < el.scrollTop) el.scrollTop = top;
     else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
-  }, [props.scrollToIndex, rowHeight]);
+  }, [props.scrollToIndex, props.scrollAlign, rowHeight]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(count, Math.ceil((scrollTop + height) / rowHeight) + overscan);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { VirtualList } from '../common/VirtualList';
-import { openFile, view } from '../../state/files';
+import { openFile, view, viewLine } from '../../state/files';
 import { formatBytes } from '../../workspace/format';
 import type { ReadTextResult } from '../../workspace/types';
 import { escapeHtml, highlightLines, languageNameFor } from './highlight';
@@ -31,7 +31,7 @@ export function FileViewer() {
 }
 
 function FileView({ file }: { file: ReadTextResult }) {
-  if (file.kind === 'text') return <TextView file={file} />;
+  if (file.kind === 'text') return <TextView key={file.path} file={file} />;
   return (
     <section class="viewer" aria-label={file.path}>
       <ViewerHeader path={file.path} details={[formatBytes(file.size)]} />
@@ -63,6 +63,7 @@ function TextView({ file }: { file: TextFile }) {
       live = false;
     };
   }, [file]);
+  const mark = viewLine.value;
   const longest = plain.reduce((max, line) => Math.max(max, line.length), 0);
   const gutter = String(plain.length).length;
   const details = [
@@ -81,9 +82,11 @@ function TextView({ file }: { file: TextFile }) {
         label={`Contents of ${file.path}`}
         count={plain.length}
         rowHeight={LINE_HEIGHT}
+        scrollToIndex={mark === null ? null : mark - 1}
+        scrollAlign="center"
         contentWidth={`calc(${longest + gutter + 4}ch + 2rem)`}
         renderRow={(i) => (
-          <div class="code-line" data-line={i + 1}>
+          <div class={`code-line${mark === i + 1 ? ' marked' : ''}`} data-line={i + 1}>
             <span class="ln" style={{ width: `${gutter + 1}ch` }}>
               {i + 1}
             </span>

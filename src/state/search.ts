@@ -1,0 +1,140 @@
+import { effect, signal, untracked } from '@preact/signals';
+import type { CodeIndex } from '../code-index';
+import type { Workspace } from '../workspace/types';
+import { codeIndexFor, indexStatus } from './code-index';
+import { workspace } from './workspace';
+
+/**
+ * The search box: definitions and references from the AST index, answered as
+ * the user types. Results follow the index: when a pass or an incremental
+ * update finishes, the current query runs again, so an edited file's symbols
+ * show up without searching again.
+ */
+
+export type SearchKind = 'definitions' | 'references';
+
+export interface SearchHit {
+  path: string;
+  line1: number;
+  line2: number;
+  /** What was found: a qualified symbol path, or how a usage uses it. */
+  title: string;
+  /** Kind of definition or usage (function, class, call, ...). */
+  tag: string;
+  /** The first line of the hit, trimmed; empty when the file could not be read. */
+  snippet: string;
+  /** Found by a similar name, not the name asked for. */
+  similar: boolean;
+}
+
+export type SearchState =
+  | { status: 'idle' }
+  | { status: 'searching'; query: string }
+  | { status: 'done'; query: string; kind: SearchKind; hits: SearchHit[]; more: number }
+  | { status: 'error'; query: string; message: string };
+
+export const searchQuery = signal('');
+export const searchKind = signal<SearchKind>('definitions');
+export const searchState = signal<SearchState>({ status: 'idle' });
+
+const SHOWN = 100;
+const TYPING_DELAY_MS = 120;
+const FUZZY_MIN_SCORE = 0.3;
+
+let seq = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/** Starts the open folder's index (the search page calls this when shown). */
+export function startIndexing(): void {
+  const ws = workspace.value;
+  if (ws) void codeIndexFor(ws).catch((error: unknown) => (searchState.value = { status: 'error', query: '', message: String(error) }));
+}
+
+/** Runs the search now (Enter), or after a short pause in typing. */
+export function scheduleSearch(now = false): void {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (now) void runSearch();
+  else timer = setTimeout(() => void runSearch(), TYPING_DELAY_MS);
+}
+
+async function runSearch(): Promise<void> {
+  const ws = workspace.value;
+  const query = searchQuery.value.trim();
+  const kind = searchKind.value;
+  const mine = ++seq;
+  if (!ws || query === '') {
+    searchState.value = { status: 'idle' };
+    return;
+  }
+  if (searchState.value.status !== 'done') searchState.value = { status: 'searching', query };
+  try {
+    const index = await codeIndexFor(ws);
+    const { hits, more } = kind === 'definitions' ? await definitionHits(index, query) : await referenceHits(index, query);
+    const withSnippets = await addSnippets(ws, hits);
+    if (mine === seq) searchState.value = { status: 'done', query, kind, hits: withSnippets, more };
+  } catch (error) {
+    if (mine === seq) searchState.value = { status: 'error', query, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function definitionHits(index: CodeIndex, query: string): Promise<{ hits: SearchHit[]; more: number }> {
+  const matches = await index.definitions(query, { limit: SHOWN + 1 });
+  const exact = matches.filter((m) => m.match !== 'fuzzy');
+  // Part of a name ("subt" for subtotal) is worth showing; a few letters scattered through a long name is not.
+  const shown = exact.length > 0 ? exact : matches.filter((m) => m.score >= FUZZY_MIN_SCORE);
+  return {
+    hits: shown.slice(0, SHOWN).map(({ symbol, match }) => ({
+      path: symbol.file,
+      line1: symbol.line1,
+      line2: symbol.line2,
+      title: symbol.path,
+      tag: symbol.kind,
+      snippet: symbol.signature,
+      similar: match === 'fuzzy',
+    })),
+    more: Math.max(0, shown.length - SHOWN),
+  };
+}
+
+async function referenceHits(index: CodeIndex, query: string): Promise<{ hits: SearchHit[]; more: number }> {
+  const refs = await index.references(query, { limit: SHOWN + 1 });
+  return {
+    hits: refs.slice(0, SHOWN).map((r) => ({
+      path: r.file,
+      line1: r.line,
+      line2: r.line,
+      title: `${r.definition ?? r.name}${r.scope ? ` in ${r.scope}` : ''}`,
+      tag: r.confidence === 'name' ? `${r.kind} (by name)` : r.kind,
+      snippet: '',
+      similar: false,
+    })),
+    more: Math.max(0, refs.length - SHOWN),
+  };
+}
+
+/** The line of each usage, read once per file (definitions already carry their signature). */
+async function addSnippets(ws: Workspace, hits: SearchHit[]): Promise<SearchHit[]> {
+  const paths = [...new Set(hits.filter((h) => h.snippet === '').map((h) => h.path))];
+  const lines = new Map<string, string[]>();
+  await Promise.all(
+    paths.map(async (path) => {
+      const read = await ws.readText(path).catch(() => null);
+      if (read?.kind === 'text') lines.set(path, read.text.split('\n'));
+    }),
+  );
+  return hits.map((h) => (h.snippet !== '' ? h : { ...h, snippet: lines.get(h.path)?.[h.line1 - 1]?.trim() ?? '' }));
+}
+
+// The index reported in (a pass or an edit finished): what is on screen may be stale. Searching is cheap.
+effect(() => {
+  const status = indexStatus.value;
+  if (status?.state === 'ready' && untracked(() => searchQuery.value.trim()) !== '') scheduleSearch();
+});
+
+// Another folder: old hits point nowhere.
+effect(() => {
+  void workspace.value;
+  seq++;
+  untracked(() => (searchState.value = { status: 'idle' }));
+});

@@ -1,0 +1,173 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { CodeIndexStatus } from '../../code-index';
+import { indexStatus } from '../../state/code-index';
+import { openFile, revealInTree } from '../../state/files';
+import { go } from '../../state/route';
+import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind } from '../../state/search';
+import { workspace } from '../../state/workspace';
+
+const KINDS: [SearchKind, string, string][] = [
+  ['definitions', 'Definitions', 'Where a symbol is defined: a name, Class.method, or part of a name'],
+  ['references', 'References', 'Where a symbol is used: calls, types, inheritance, other uses'],
+];
+
+/** The search box over the code index, with the index's progress and what it holds. */
+export function SearchPage() {
+  const input = useRef<HTMLInputElement>(null);
+  const ws = workspace.value;
+  useEffect(() => {
+    startIndexing();
+    input.current?.focus();
+  }, [ws]);
+  if (!ws) return <div class="page"><p class="hint">Open a folder to search its code.</p></div>;
+  return (
+    <div class="page search-page">
+      <h1>Search code</h1>
+      <form
+        class="search-form"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          scheduleSearch(true);
+        }}
+      >
+        <input
+          ref={input}
+          type="search"
+          aria-label="Symbol"
+          placeholder="A symbol: run, Cart.total, shop::tax::rate"
+          value={searchQuery.value}
+          onInput={(e) => {
+            searchQuery.value = e.currentTarget.value;
+            scheduleSearch();
+          }}
+        />
+        <div class="segmented" role="radiogroup" aria-label="Search for">
+          {KINDS.map(([kind, label, title]) => (
+            <button
+              key={kind}
+              type="button"
+              role="radio"
+              aria-checked={searchKind.value === kind}
+              class={searchKind.value === kind ? 'active' : ''}
+              title={title}
+              onClick={() => {
+                searchKind.value = kind;
+                scheduleSearch(true);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      </form>
+      <IndexSummary status={indexStatus.value} />
+      <Results />
+    </div>
+  );
+}
+
+function Results() {
+  const state = searchState.value;
+  switch (state.status) {
+    case 'idle':
+      return null;
+    case 'searching':
+      return <p class="hint">Searching…</p>;
+    case 'error':
+      return (
+        <p class="error" role="alert">
+          {state.message}
+        </p>
+      );
+    case 'done':
+      if (state.hits.length === 0) {
+        return (
+          <p class="hint" data-testid="search-empty">
+            No {state.kind === 'definitions' ? 'definition of' : 'references to'} “{state.query}”.
+          </p>
+        );
+      }
+      return (
+        <section aria-label="Search results">
+          <p class="hint" data-testid="search-count">
+            {state.hits.length + state.more} {state.kind === 'definitions' ? 'definitions' : 'references'}
+            {state.hits.some((h) => h.similar) ? ' with similar names' : ''}
+            {state.more > 0 ? ` (first ${state.hits.length} shown)` : ''}
+          </p>
+          <ul class="search-results" data-testid="search-results">
+            {state.hits.map((hit) => (
+              <HitRow key={`${hit.path}:${hit.line1}:${hit.title}`} hit={hit} />
+            ))}
+          </ul>
+        </section>
+      );
+  }
+}
+
+function HitRow({ hit }: { hit: SearchHit }) {
+  const open = () => {
+    revealInTree(hit.path);
+    void openFile(hit.path, { line: hit.line1 });
+    go('files');
+  };
+  return (
+    <li>
+      <button type="button" class="search-hit" onClick={open} data-testid="search-hit">
+        <span class="hit-title">{hit.title}</span>
+        <span class="hit-tag">{hit.tag}</span>
+        <span class="hit-where">
+          {hit.path}:{hit.line1 === hit.line2 ? hit.line1 : `${hit.line1}-${hit.line2}`}
+        </span>
+        {hit.snippet && <code class="hit-snippet">{hit.snippet}</code>}
+      </button>
+    </li>
+  );
+}
+
+/** Progress while indexing; afterwards what the index holds and what the last pass did. */
+function IndexSummary({ status }: { status: CodeIndexStatus | null }) {
+  if (!status || status.state === 'starting') return <p class="hint" data-testid="index-summary">Starting the code index…</p>;
+  if (status.state === 'indexing') {
+    return (
+      <p class="hint" data-testid="index-summary">
+        Indexing {status.done}/{status.total} files{' '}
+        <progress max={Math.max(1, status.total)} value={status.done} aria-label="Code index progress" />
+      </p>
+    );
+  }
+  if (status.state === 'disposed') return null;
+  const problems = status.skippedCount + status.errors.length;
+  return (
+    <div class="hint" data-testid="index-summary">
+      <span>
+        {status.files} files indexed · {status.definitions} definitions · {status.usages} usages
+        {status.lastPassMs !== null && (
+          <>
+            {' '}
+            · last pass {status.parsed} parsed, {status.cached} from cache in {formatMs(status.lastPassMs)}
+          </>
+        )}
+        {status.truncated && ' · file cap reached'}
+      </span>
+      {problems > 0 && (
+        <details>
+          <summary>
+            {status.skippedCount} skipped, {status.errors.length} errors
+          </summary>
+          <ul class="index-problems">
+            {[...status.errors, ...status.skipped].map((p) => (
+              <li key={p.path}>
+                <code>{p.path}</code>: {p.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
