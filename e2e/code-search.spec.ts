@@ -16,6 +16,7 @@ const FILES = {
   'shop/tax.py': ['def rate():', '    return 2', ''].join('\n'),
   'web/app.ts': ['export function checkout(total: number): number {', '  return total + fee();', '}', '', 'function fee(): number {', '  return 1;', '}', ''].join('\n'),
   'README.md': '# shop\n',
+  'node_modules/dep/index.js': 'function dependency() {}\n',
 };
 
 /** Rewrites a file straight in OPFS, as another program would on disk. */
@@ -93,4 +94,21 @@ test('an edit on disk shows in the results; a reload re-parses only the changed 
   await expect(page.getByTestId('search-empty')).toBeVisible();
   await search(page, 'Definitions', 'discount');
   await expect(page.getByTestId('search-hit').first()).toContainText('shop::tax::discount');
+});
+
+test('settings: ignored folders are indexed only when asked; the file cap is reported', async ({ page }) => {
+  await search(page, 'Definitions', 'dependency');
+  await expect(page.getByTestId('search-empty')).toBeVisible();
+
+  await page.getByText('Index settings').click();
+  await page.getByLabel('Also index ignored files (node_modules, .gitignore’d folders)').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('index-summary')).toContainText('4 files indexed', { timeout: 60_000 });
+  await expect(page.getByTestId('search-hit').first()).toContainText('node_modules/dep/index.js:1');
+
+  await page.getByLabel('Maximum files to index').fill('2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('index-summary')).toContainText('2 files indexed', { timeout: 60_000 });
+  await expect(page.getByTestId('index-summary')).toContainText('file cap reached');
+  await expect(page.getByTestId('index-summary')).toContainText('2 skipped');
 });

@@ -1,6 +1,7 @@
 import { effect, signal } from '@preact/signals';
 import type { CodeIndex, CodeIndexStatus } from '../code-index';
 import type { CodeIndexPort } from '../engine/tools/types';
+import { getSetting, setSetting } from '../storage/db';
 import type { Workspace } from '../workspace/types';
 import { workspace } from './workspace';
 
@@ -14,18 +15,60 @@ import { workspace } from './workspace';
 export const indexStatus = signal<CodeIndexStatus | null>(null);
 let current: { id: string; index: Promise<CodeIndex> } | null = null;
 
+/** Same key the index reads itself (src/code-index/code-index.ts MAX_FILES_SETTING); kept here so the shell does not load the index to show a setting. */
+const MAX_FILES_SETTING = 'codeIndex.maxFiles';
+const DEFAULT_MAX_FILES = 20_000;
+/** Index files the ignore rules leave out (node_modules, .gitignore'd): off unless the user asks. */
+const INCLUDE_IGNORED_SETTING = 'codeIndex.includeIgnored';
+
+export interface IndexSettings {
+  maxFiles: number;
+  includeIgnored: boolean;
+}
+
+const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+
+export async function loadIndexSettings(): Promise<IndexSettings> {
+  const [maxFiles, includeIgnored] = await Promise.all([
+    getSetting(MAX_FILES_SETTING, DEFAULT_MAX_FILES, isPositiveInteger).catch(() => DEFAULT_MAX_FILES),
+    getSetting(INCLUDE_IGNORED_SETTING, false, isBoolean).catch(() => false),
+  ]);
+  return { maxFiles, includeIgnored };
+}
+
+/** Saves the settings and brings the open folder's index in line: a new walk, or a new index when ignored files come in or go. */
+export async function saveIndexSettings(next: IndexSettings): Promise<void> {
+  const before = await loadIndexSettings();
+  await setSetting(MAX_FILES_SETTING, next.maxFiles);
+  await setSetting(INCLUDE_IGNORED_SETTING, next.includeIgnored);
+  const ws = workspace.value;
+  if (!ws || current?.id !== ws.id) return;
+  if (before.includeIgnored !== next.includeIgnored) {
+    dropIndex();
+    await codeIndexFor(ws);
+  } else await (await codeIndexFor(ws)).rescan();
+}
+
 export function codeIndexFor(ws: Workspace): Promise<CodeIndex> {
   if (current?.id !== ws.id) {
-    const index = import('../code-index').then(({ createCodeIndex }) => {
-      const created = createCodeIndex(ws);
+    const index = Promise.all([import('../code-index'), loadIndexSettings()]).then(([{ createCodeIndex }, settings]) => {
+      const created = createCodeIndex(ws, { includeIgnored: settings.includeIgnored });
       created.onStatus((status) => {
-        if (current?.id === ws.id) indexStatus.value = status;
+        if (current?.index === index) indexStatus.value = status;
       });
       return created;
     });
     current = { id: ws.id, index };
   }
   return current.index;
+}
+
+function dropIndex(): void {
+  const old = current?.index;
+  current = null;
+  indexStatus.value = null;
+  void old?.then((index) => index.dispose()).catch(() => undefined);
 }
 
 /** How long a query waits for the first pass before answering from what is indexed so far. */
@@ -75,10 +118,5 @@ export function agentIndexPort(ws: Workspace): CodeIndexPort {
 // A different folder (or none): drop the old index and its workers.
 effect(() => {
   const ws = workspace.value;
-  if (current && current.id !== ws?.id) {
-    const old = current.index;
-    current = null;
-    indexStatus.value = null;
-    void old.then((index) => index.dispose()).catch(() => undefined);
-  }
+  if (current && current.id !== ws?.id) dropIndex();
 });

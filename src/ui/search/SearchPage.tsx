@@ -1,6 +1,7 @@
+import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { CodeIndexStatus } from '../../code-index';
-import { indexStatus } from '../../state/code-index';
+import { indexStatus, loadIndexSettings, saveIndexSettings, type IndexSettings } from '../../state/code-index';
 import { openFile, revealInTree } from '../../state/files';
 import { go } from '../../state/route';
 import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind } from '../../state/search';
@@ -63,6 +64,7 @@ export function SearchPage() {
       </form>
       <IndexSummary status={indexStatus.value} />
       <Results />
+      <IndexSettingsForm />
     </div>
   );
 }
@@ -170,4 +172,59 @@ function IndexSummary({ status }: { status: CodeIndexStatus | null }) {
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The index's limits: how many files, and whether ignored folders (node_modules...) count. */
+function IndexSettingsForm() {
+  const settings = useSignal<IndexSettings | null>(null);
+  const note = useSignal<string | null>(null);
+  useEffect(() => {
+    void loadIndexSettings().then((loaded) => (settings.value = loaded));
+  }, []);
+  const current = settings.value;
+  if (!current) return null;
+  return (
+    <details class="card index-settings">
+      <summary>Index settings</summary>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          note.value = null;
+          saveIndexSettings(current).then(
+            () => (note.value = 'Saved; the index is updating.'),
+            (error: unknown) => (note.value = error instanceof Error ? error.message : String(error)),
+          );
+        }}
+      >
+        <label class="field">
+          Index at most
+          <input
+            type="number"
+            min={1}
+            step={1}
+            aria-label="Maximum files to index"
+            value={current.maxFiles}
+            onInput={(e) => {
+              const n = Number(e.currentTarget.value);
+              if (Number.isInteger(n) && n > 0) settings.value = { ...current, maxFiles: n };
+            }}
+          />
+          files
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={current.includeIgnored}
+            onChange={(e) => (settings.value = { ...current, includeIgnored: e.currentTarget.checked })}
+          />{' '}
+          Also index ignored files (node_modules, .gitignore’d folders)
+        </label>
+        <button type="submit" class="secondary">
+          Save
+        </button>
+      </form>
+      {note.value && <p class="hint">{note.value}</p>}
+    </details>
+  );
 }
