@@ -93,6 +93,9 @@ export const chunk = {
   role: () => delta({ role: 'assistant', content: '' }),
   content: (text: string) => delta({ content: text }),
   reasoning: (text: string, field: 'reasoning_content' | 'reasoning' = 'reasoning_content') => delta({ [field]: text }),
+  /** An Anthropic-style thinking fragment, as LiteLLM passes Claude's thinking through. */
+  thinking: (text: string, signature?: string) =>
+    delta({ thinking_blocks: [{ type: 'thinking', thinking: text, ...(signature !== undefined && { signature }) }] }),
   /** A tool-call fragment; omit `id`/`name` on continuation fragments. */
   toolCall: (index: number, call: { id?: string; name?: string; arguments?: string }) =>
     delta({

@@ -67,9 +67,7 @@ export function mergeChunk(draft: AssistantDraft, chunk: ChatChunk): AssistantDr
     if (delta.content) next.content += delta.content;
     if (delta.reasoning_content) next.reasoning_content = (next.reasoning_content ?? '') + delta.reasoning_content;
     if (delta.tool_calls?.length) next.tool_calls = mergeToolCalls(next.tool_calls ?? [], delta.tool_calls);
-    // Not in ChatDelta yet: arrives once a provider passes Anthropic-style thinking through.
-    const thinking: unknown = (delta as { thinking_blocks?: unknown }).thinking_blocks;
-    if (Array.isArray(thinking) && thinking.length > 0) next.thinking_blocks = mergeThinkingBlocks(next.thinking_blocks ?? [], thinking);
+    if (delta.thinking_blocks?.length) next.thinking_blocks = mergeThinkingBlocks(next.thinking_blocks ?? [], delta.thinking_blocks);
     if (choice.finish_reason) next.finish_reason = choice.finish_reason;
   }
   // Later chunks carry the final counts.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyDraft, mergeChunk } from '../engine/stream-merge';
 import { chatRequestBody, normalizeChatChunk, normalizeFinishReason } from './chat-chunk';
 
 describe('chatRequestBody', () => {
@@ -87,6 +88,36 @@ describe('normalizeChatChunk', () => {
     expect(normalizeChatChunk({ choices: [{ delta: { reasoning: 'r', reasoning_content: 'r' } }] })?.choices[0]?.delta).toEqual({
       reasoning_content: 'r',
     });
+  });
+
+  it('keeps Anthropic-style thinking_blocks fragments, dropping redacted and malformed ones', () => {
+    const delta = normalizeChatChunk({
+      choices: [
+        {
+          delta: {
+            thinking_blocks: [
+              { type: 'thinking', thinking: 'Let me check ', signature: '' },
+              { type: 'redacted_thinking', data: 'opaque' },
+              'junk',
+              { type: 'thinking', thinking: '', signature: 'sig-1' },
+            ],
+          },
+        },
+      ],
+    })?.choices[0]?.delta;
+    expect(delta).toEqual({ thinking_blocks: [{ thinking: 'Let me check ' }, { signature: 'sig-1' }] });
+  });
+
+  it('streamed thinking_blocks reach the assistant message folded into one block', () => {
+    const events = [
+      { choices: [{ delta: { role: 'assistant', thinking_blocks: [{ type: 'thinking', thinking: 'Read the ' }] } }] },
+      { choices: [{ delta: { thinking_blocks: [{ type: 'thinking', thinking: 'file first.' }] } }] },
+      { choices: [{ delta: { thinking_blocks: [{ type: 'thinking', signature: 'EqQB' }] } }] },
+      { choices: [{ delta: { content: 'Done.' }, finish_reason: 'stop' }] },
+    ];
+    const draft = events.map((e) => normalizeChatChunk(e)!).reduce(mergeChunk, emptyDraft());
+    expect(draft.thinking_blocks).toEqual([{ thinking: 'Read the file first.', signature: 'EqQB' }]);
+    expect(draft.content).toBe('Done.');
   });
 
   it('reads content given as text parts, and a whole `message` instead of `delta`', () => {

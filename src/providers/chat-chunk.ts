@@ -1,5 +1,5 @@
 import { isRecord } from './errors';
-import type { ChatChunk, ChatDelta, ChatMessage, ChatRequest, FinishReason, ToolCallDelta, Usage } from './types';
+import type { ChatChunk, ChatDelta, ChatMessage, ChatRequest, FinishReason, ThinkingBlockDelta, ToolCallDelta, Usage } from './types';
 
 /**
  * The OpenAI chat wire format both ways: our ChatRequest as a request body,
@@ -83,6 +83,13 @@ function normalizeDelta(raw: Record<string, unknown>): ChatDelta {
   // vLLM/DeepSeek say reasoning_content, Ollama/OpenRouter say reasoning; some send both (the same text).
   const reasoning = textOf(raw.reasoning_content) || textOf(raw.reasoning);
   if (reasoning) delta.reasoning_content = reasoning;
+  if (Array.isArray(raw.thinking_blocks)) {
+    const blocks = raw.thinking_blocks.flatMap((block: unknown) => {
+      const b = normalizeThinkingBlock(block);
+      return b ? [b] : [];
+    });
+    if (blocks.length > 0) delta.thinking_blocks = blocks;
+  }
   if (Array.isArray(raw.tool_calls)) {
     const calls = raw.tool_calls.flatMap((call: unknown, position) => {
       const c = normalizeToolCallDelta(call, position);
@@ -91,6 +98,18 @@ function normalizeDelta(raw: Record<string, unknown>): ChatDelta {
     if (calls.length > 0) delta.tool_calls = calls;
   }
   return delta;
+}
+
+/**
+ * Anthropic's thinking as LiteLLM streams it: `{type: 'thinking', thinking, signature}`.
+ * Redacted blocks carry no readable text (only `data`) and are left out.
+ */
+function normalizeThinkingBlock(raw: unknown): ThinkingBlockDelta | null {
+  if (!isRecord(raw)) return null;
+  const out: ThinkingBlockDelta = {};
+  if (typeof raw.thinking === 'string' && raw.thinking) out.thinking = raw.thinking;
+  if (typeof raw.signature === 'string' && raw.signature) out.signature = raw.signature;
+  return out.thinking === undefined && out.signature === undefined ? null : out;
 }
 
 /** Content is a string, or (Mistral and others) an array of text parts. */

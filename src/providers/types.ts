@@ -72,6 +72,14 @@ export interface ChatDelta {
   content?: string;
   reasoning_content?: string;
   tool_calls?: ToolCallDelta[];
+  /** Anthropic-style reasoning fragments (with a signature), as LiteLLM and Refact pass them through. */
+  thinking_blocks?: ThinkingBlockDelta[];
+}
+
+/** A fragment of a thinking block; the chat folds them into whole blocks. */
+export interface ThinkingBlockDelta {
+  thinking?: string;
+  signature?: string;
 }
 
 /** One SSE `data:` object: `{"choices":[{"delta":{...},"finish_reason":null}]}`. */

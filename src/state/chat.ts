@@ -12,7 +12,6 @@ import { batch, computed, signal, type Signal } from '@preact/signals';
 import {
   atCommandPreview,
   createFileList,
-  IdbKnowledgeStore,
   isChatMode,
   isChatPermissions,
   lastUserIndex,
@@ -31,6 +30,7 @@ import {
   type ThreadMessage,
   type WorkspaceFileList,
 } from '../engine/index';
+import { appKnowledgeStore } from '../engine/knowledge/app-db';
 import { tokenCounterForModel, type TokenCounter } from '../engine/token-counter';
 import { llmWorker } from '../worker-api/workers';
 import { loadedModel } from './models';
@@ -395,6 +395,11 @@ async function budgetFor(target: ChatTarget): Promise<{ nCtx: number; maxNewToke
   return { nCtx, maxNewTokens: Math.min(4096, Math.floor(nCtx / 4)), counter };
 }
 
+/** Whether cat may send images: the caps say so for provider models; local models read text only. */
+function supportsImages(target: ChatTarget): boolean {
+  return target.kind !== 'local' && caps.value.chat_models[`${target.providerId}/${target.model}`]?.supports_multimodality === true;
+}
+
 async function run(target: ChatTarget): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
@@ -413,7 +418,8 @@ async function run(target: ChatTarget): Promise<void> {
             workspace: ws,
             files: fileListOf(ws),
             checkpoints: checkpointPort(ws),
-            knowledge: new IdbKnowledgeStore(openAppDb as never, ws.id),
+            knowledge: appKnowledgeStore(ws.id),
+            multimodal: supportsImages(target),
             index: effectiveMode.value === 'NO_TOOLS' ? null : agentIndexPort(ws),
           }
         : { workspace: NO_WORKSPACE },
@@ -431,6 +437,7 @@ async function run(target: ChatTarget): Promise<void> {
       signal,
     });
     if (result.error) chatError.value = { message: result.error.message, retryable: result.error.retryable };
+    if (result.stop === 'aborted') markStoppedBeforeTools();
   } catch (error) {
     chatError.value = { message: error instanceof Error ? error.message : String(error), retryable: true };
   } finally {
@@ -447,6 +454,19 @@ async function run(target: ChatTarget): Promise<void> {
     queued.value = queued.value.slice(1);
     await sendMessage(next, target);
   }
+}
+
+/**
+ * Stopped before any of the last answer's tool calls ran (at the confirmation,
+ * say): the answer is marked 'abort' like one cut off mid-stream, so it shows
+ * as stopped and its calls are never run or sent back as open calls.
+ */
+function markStoppedBeforeTools(): void {
+  const thread = threadSnapshot();
+  const at = thread.length - 1;
+  const last = thread[at];
+  if (last?.role !== 'assistant' || !last.tool_calls?.length || last.finish_reason === 'abort') return;
+  messages.value[at]!.value = { ...last, finish_reason: 'abort' };
 }
 
 /** Stop: the answer so far stays, marked 'abort'; a pending confirmation is dropped. */

@@ -1,8 +1,7 @@
 /**
  * Knowledge kept in the app's IndexedDB database, one record per entry in a
- * `knowledge` store keyed by id with a `by-workspace` index. The store needs
- * the migration given in the engine's notes; until it is added, pass any
- * database object that has such a store (tests open their own).
+ * `knowledge` store keyed by id with a `by-workspace` index (migration v3).
+ * app-db.ts connects it to the app database; tests may pass their own.
  */
 import { withStorageErrors } from '../../storage/db';
 import { isKnowledgeEntry, newKnowledgeEntry, rankKnowledge, type KnowledgeEntry, type KnowledgeStore, type NewKnowledge } from './store';

@@ -1,10 +1,13 @@
 import 'fake-indexeddb/auto';
 import { openDB, type DBSchema } from 'idb';
 import { describe, expect, it } from 'vitest';
+import { closeAppDb, openAppDb } from '../../storage/db';
+import { freshIndexedDb } from '../../storage/test-support';
+import { appKnowledgeStore } from './app-db';
 import { IdbKnowledgeStore } from './idb-store';
 import { MemoryKnowledgeStore, rankKnowledge, type KnowledgeEntry } from './store';
 
-/** The schema the migration in the engine notes adds to the app database. */
+/** A database of its own with just the app's `knowledge` store layout. */
 interface KnowledgeSchema extends DBSchema {
   knowledge: { key: string; value: KnowledgeEntry; indexes: { 'by-workspace': string } };
 }
@@ -50,5 +53,22 @@ describe('knowledge stores', () => {
     await reopened.remove(saved.id);
     expect(await reopened.list()).toEqual([]);
     expect(await two.list()).toHaveLength(1);
+  });
+});
+
+describe('the knowledge store in the app database', () => {
+  it('saves to the migrated `knowledge` store, per workspace, and survives a new connection', async () => {
+    await freshIndexedDb();
+    const saved = await appKnowledgeStore('ws-1').add({ content: 'Deploys go through make release', goal: 'deploy', tags: ['ops'] });
+    await appKnowledgeStore('ws-2').add({ content: 'Another project entirely' });
+    await closeAppDb();
+
+    const raw = await (await openAppDb()).getAllFromIndex('knowledge', 'by-workspace', 'ws-1');
+    expect(raw).toEqual([saved]);
+    const again = appKnowledgeStore('ws-1');
+    expect((await again.search('how do we deploy')).map((e) => e.content)).toEqual(['Deploys go through make release']);
+    await again.remove(saved.id);
+    expect(await again.list()).toEqual([]);
+    expect((await appKnowledgeStore('ws-2').list()).map((e) => e.content)).toEqual(['Another project entirely']);
   });
 });

@@ -13,6 +13,14 @@ function statusOf(call: ToolCall, result: ThreadMessage | undefined): ToolStatus
   return running.value ? 'waiting' : 'not run';
 }
 
+/** Only images cat made from workspace files: a data URL of a known raster type, never a remote address or SVG. */
+const SAFE_IMAGE_URL = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
+
+function imagesOf(result: ThreadMessage | undefined): string[] {
+  if (result?.role !== 'tool' || typeof result.content.content === 'string') return [];
+  return result.content.content.flatMap((p) => (p.type === 'image_url' && SAFE_IMAGE_URL.test(p.image_url.url) ? [p.image_url.url] : []));
+}
+
 function prettyArguments(raw: string): string {
   try {
     return JSON.stringify(JSON.parse(raw), null, 2);
@@ -37,6 +45,9 @@ export function ToolCard({ call }: { call: ToolCall }) {
         <>
           <div class="tool-section">Result</div>
           <pre class="tool-result">{textOf(result.content.content)}</pre>
+          {imagesOf(result).map((url, i) => (
+            <img key={i} class="tool-image" src={url} alt="An image the model was shown" data-testid="tool-image" />
+          ))}
         </>
       )}
       {result?.role === 'diff' && <div class="tool-section">Changes shown below.</div>}
