@@ -2,7 +2,7 @@
  * In-page side of the bench (loaded by bench/harness.html). Exposes window.bench:
  *
  *   bench.median(samples), bench.time(fn, runs, { warmup })  same as ctx.median / ctx.time (ms)
- *   bench.copyCorpus(dirName)     fetches /__corpus/* into OPFS <dirName> (wiped first)
+ *   bench.copyCorpus(dirName, { corpus })  fetches /__corpus/* (?corpus=<name>: not the default one) into OPFS <dirName> (wiped first)
  *   bench.opfsDir(dirName)        the FileSystemDirectoryHandle of an OPFS top-level dir
  *   bench.pool(items, n, fn)      runs fn over items, at most n at a time
  *
@@ -40,9 +40,10 @@ async function opfsDir(dirName, create = false) {
 }
 
 /** Copies the corpus served by the dev server into OPFS <dirName>. */
-async function copyCorpus(dirName, { concurrency = 8 } = {}) {
+async function copyCorpus(dirName, { concurrency = 8, corpus = null } = {}) {
   const t0 = performance.now();
-  const res = await fetch('/__corpus/manifest.json');
+  const query = corpus ? `?corpus=${encodeURIComponent(corpus)}` : '';
+  const res = await fetch(`/__corpus/manifest.json${query}`);
   if (!res.ok) throw new Error(`manifest: HTTP ${res.status}`);
   const manifest = await res.json();
   const opfs = await navigator.storage.getDirectory();
@@ -64,7 +65,7 @@ async function copyCorpus(dirName, { concurrency = 8 } = {}) {
   let done = 0;
   let bytes = 0;
   await pool(manifest.files, concurrency, async ({ path, size }) => {
-    const url = '/__corpus/file/' + path.split('/').map(encodeURIComponent).join('/');
+    const url = '/__corpus/file/' + path.split('/').map(encodeURIComponent).join('/') + query;
     const r = await fetch(url);
     if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
     const data = await r.arrayBuffer();

@@ -61,7 +61,7 @@ describe('status before grammars / models load', () => {
   });
 
   it('embed is not ready and has no model', async () => {
-    expect(await inProcess(createEmbedService()).api.status()).toEqual({ ready: false, model: null });
+    expect(await inProcess(createEmbedService()).api.status()).toMatchObject({ ready: false, model: null });
   });
 });
 

@@ -4,6 +4,8 @@
  *
  *   ctx.corpus              on-disk corpus: { name, source, dir, files: [{path,size}], bytes, dirs }
  *   ctx.opfsCorpus()        copies the corpus into OPFS once: { dirName, files, bytes, ms }
+ *   ctx.tsCorpus            the TypeScript corpus from node_modules (corpus.mjs), same shape as ctx.corpus
+ *   ctx.opfsCorpus('ts-node-modules')  its OPFS copy (once); the argument defaults to ctx.corpus.name
  *   ctx.page()              the shared Playwright Page on /bench/harness.html
  *   ctx.evaluate(fn, arg)   page.evaluate, retried once if Vite reloaded the page
  *   ctx.median(samples)     median of numbers
@@ -15,19 +17,22 @@
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { prepareCorpus } from './corpus.mjs';
+import { TS_CORPUS_NAME, prepareCorpus, prepareTsCorpus } from './corpus.mjs';
 import { startDevServer } from './server.mjs';
 import { openBrowser } from './browser.mjs';
 import { median, time, round } from './stats.mjs';
 
 export const OPFS_CORPUS_DIR = 'bench-python-stdlib';
+/** OPFS directory of each corpus other than the default one. */
+const OPFS_DIRS = { [TS_CORPUS_NAME]: 'bench-ts-node-modules' };
 
 export function createContext({ root, benchDir, suites, wants }) {
   const log = (...args) => console.log('  ' + args.join(' '));
   let corpus = null;
   let server = null;
   let browserPromise = null;
-  let opfsPromise = null;
+  let tsCorpus = null;
+  const opfsCopies = new Map();
   const env = { browser: null, isolated: null };
 
   const getCorpus = () => {
@@ -43,12 +48,30 @@ export function createContext({ root, benchDir, suites, wants }) {
     return corpus;
   };
 
+  const getTsCorpus = () => {
+    if (!tsCorpus) {
+      tsCorpus = prepareTsCorpus(benchDir, log);
+      const x = tsCorpus.excluded;
+      log(
+        `corpus: ${tsCorpus.name}: ${tsCorpus.files.length} files, ${tsCorpus.dirs} dirs, ${(tsCorpus.bytes / 1e6).toFixed(1)} MB` +
+          `${tsCorpus.copied ? ' (fresh copy)' : ' (cached copy)'}; left out: ${x.walkExcludedDirs} dist/build/... dirs, ` +
+          `${x.minified} *.min.js, ${x.tooLarge} files of 1 MB or more`,
+      );
+    }
+    return tsCorpus;
+  };
+  const corpusNamed = (name) => {
+    if (name === getCorpus().name) return getCorpus();
+    if (name === TS_CORPUS_NAME) return getTsCorpus();
+    throw new Error(`no corpus named "${name}"`);
+  };
+
   const browser = () => {
     browserPromise ??= (async () => {
       const c = getCorpus();
       const optimizeDeps = suites.flatMap((s) => s.optimizeDeps ?? []);
       const preload = [...new Set(suites.flatMap((s) => s.preload ?? []))];
-      server = await startDevServer({ root, corpus: c, optimizeDeps });
+      server = await startDevServer({ root, corpus: c, corpusNamed, optimizeDeps });
       log(`vite dev server at ${server.origin}`);
       const b = await openBrowser({
         origin: server.origin,
@@ -74,6 +97,9 @@ export function createContext({ root, benchDir, suites, wants }) {
     get corpus() {
       return getCorpus();
     },
+    get tsCorpus() {
+      return getTsCorpus();
+    },
     median,
     time,
     round,
@@ -85,15 +111,22 @@ export function createContext({ root, benchDir, suites, wants }) {
     async evaluate(fn, arg) {
       return (await browser()).evaluate(fn, arg);
     },
-    opfsCorpus() {
-      opfsPromise ??= (async () => {
-        const b = await browser();
-        const r = await b.evaluate((dirName) => window.bench.copyCorpus(dirName), OPFS_CORPUS_DIR);
-        log(`corpus copied into OPFS ${OPFS_CORPUS_DIR}/: ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s`);
-        if (r.files !== getCorpus().files.length) throw new Error(`OPFS copy has ${r.files} files, corpus ${getCorpus().files.length}`);
-        return { dirName: OPFS_CORPUS_DIR, ...r };
-      })();
-      return opfsPromise;
+    opfsCorpus(name = getCorpus().name) {
+      let copy = opfsCopies.get(name);
+      if (!copy) {
+        copy = (async () => {
+          const c = corpusNamed(name);
+          const isDefault = c === getCorpus();
+          const dirName = isDefault ? OPFS_CORPUS_DIR : OPFS_DIRS[name];
+          const b = await browser();
+          const r = await b.evaluate(([dir, corpus]) => window.bench.copyCorpus(dir, { corpus }), [dirName, isDefault ? null : name]);
+          log(`corpus copied into OPFS ${dirName}/: ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB in ${(r.ms / 1000).toFixed(1)} s`);
+          if (r.files !== c.files.length) throw new Error(`OPFS copy has ${r.files} files, corpus ${c.files.length}`);
+          return { dirName, ...r };
+        })();
+        opfsCopies.set(name, copy);
+      }
+      return copy;
     },
     which(cmd, args = ['--version']) {
       const r = spawnSync(cmd, args, { encoding: 'utf8' });

@@ -1,5 +1,7 @@
 /**
- * The benchmark corpus: Debian's Python standard library (/usr/lib/python3.N,
+ * The benchmark corpora, real code that no one here wrote:
+ *
+ * - python-stdlib (the default `ctx.corpus`): Debian's Python standard library (/usr/lib/python3.N,
  * the newest N present), real code that no one here wrote. It is copied once
  * into bench/.corpus/python-stdlib (gitignored) so that our walk (over an OPFS
  * copy in the browser) and the native references (rg, ctags, git over the
@@ -10,9 +12,17 @@
  * not the standard library). Symlinks to files are copied as the file they
  * point to (cp -L); broken links and links to directories are skipped.
  *
- * The copy is cached: bench/.corpus/python-stdlib.json records the source
- * path and file count; a later run re-copies only when either changed or the
- * copy on disk no longer has that many files.
+ * - ts-node-modules: the TypeScript and JavaScript sources (.ts/.d.ts/.js ...)
+ *   of a fixed list of installed packages (TS_CORPUS_PACKAGES), copied to
+ *   bench/.corpus/ts-node-modules/<package path>. Left out: files under the
+ *   folders the app's walk never enters (dist, build, node_modules ...: see
+ *   src/workspace/ignore-rules.ts, so that every tool sees the same files),
+ *   minified bundles (*.min.js) and files of 1 MB or more (the code index's
+ *   per-file limit), e.g. typescript/lib/lib.dom.d.ts.
+ *
+ * Each copy is cached: bench/.corpus/<name>.json records the source and file
+ * count; a later run re-copies only when either changed or the copy on disk
+ * no longer has that many files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,10 +96,65 @@ export function listTree(root) {
  */
 export function prepareCorpus(benchDir, log = console.log) {
   const source = findPythonStdlib();
+  const { files, skipped } = listSource(source);
+  return { ...cachedCopy(benchDir, CORPUS_NAME, source, files, log), skipped, excludedFromCopy: COPY_EXCLUDED_DIRS };
+}
+
+export const TS_CORPUS_NAME = 'ts-node-modules';
+/** Package folders (below node_modules) whose sources make up the TypeScript corpus. */
+export const TS_CORPUS_PACKAGES = [
+  'typescript/lib',
+  'preact',
+  '@preact/signals',
+  '@preact/signals-core',
+  'idb',
+  'comlink',
+  'isomorphic-git',
+  'ajv',
+  'fake-indexeddb',
+  '@types/node',
+  '@huggingface/transformers/src',
+  '@huggingface/transformers/types',
+  'vite/types',
+  'web-tree-sitter',
+];
+const TS_EXTENSIONS = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
+/** The app's walk never enters these (src/workspace/ignore-rules.ts DEFAULT_EXCLUDED_DIRS). */
+const WALK_EXCLUDED_DIRS = new Set(['.git', 'node_modules', 'dist', 'build', 'target', '.venv', '__pycache__']);
+const TS_MAX_BYTES = 1024 * 1024;
+
+/** Like prepareCorpus, for the TypeScript corpus from `nodeModules` (default <benchDir>/../node_modules). */
+export function prepareTsCorpus(benchDir, log = console.log, nodeModules = path.join(benchDir, '..', 'node_modules')) {
+  const files = [];
+  const missing = [];
+  const excluded = { walkExcludedDirs: 0, minified: 0, tooLarge: 0 };
+  const visit = (rel) => {
+    for (const d of fs.readdirSync(path.join(nodeModules, rel), { withFileTypes: true })) {
+      const childRel = `${rel}/${d.name}`;
+      if (d.isDirectory()) {
+        if (WALK_EXCLUDED_DIRS.has(d.name)) excluded.walkExcludedDirs++;
+        else visit(childRel);
+      } else if (d.isFile() && TS_EXTENSIONS.test(d.name)) {
+        if (d.name.endsWith('.min.js')) excluded.minified++;
+        else if (fs.statSync(path.join(nodeModules, childRel)).size >= TS_MAX_BYTES) excluded.tooLarge++;
+        else files.push(childRel);
+      }
+    }
+  };
+  for (const pkg of TS_CORPUS_PACKAGES) {
+    if (fs.existsSync(path.join(nodeModules, pkg))) visit(pkg);
+    else missing.push(pkg);
+  }
+  if (missing.length) log(`corpus ${TS_CORPUS_NAME}: not installed, left out: ${missing.join(', ')}`);
+  files.sort();
+  return { ...cachedCopy(benchDir, TS_CORPUS_NAME, nodeModules, files, log), excluded, missingPackages: missing };
+}
+
+/** Copies `sourceFiles` (relative to `source`) to bench/.corpus/<name> unless the cached copy matches; describes the copy. */
+function cachedCopy(benchDir, name, source, sourceFiles, log) {
   const cacheDir = path.join(benchDir, '.corpus');
-  const dir = path.join(cacheDir, CORPUS_NAME);
-  const stampPath = path.join(cacheDir, `${CORPUS_NAME}.json`);
-  const { files: sourceFiles, skipped } = listSource(source);
+  const dir = path.join(cacheDir, name);
+  const stampPath = path.join(cacheDir, `${name}.json`);
 
   let stamp = null;
   try {
@@ -113,15 +178,5 @@ export function prepareCorpus(benchDir, log = console.log) {
     copied = true;
   }
   const dirs = new Set(files.flatMap((f) => f.path.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))));
-  return {
-    name: CORPUS_NAME,
-    source,
-    dir,
-    files,
-    bytes: files.reduce((n, f) => n + f.size, 0),
-    dirs: dirs.size,
-    copied,
-    skipped,
-    excludedFromCopy: COPY_EXCLUDED_DIRS,
-  };
+  return { name, source, dir, files, bytes: files.reduce((n, f) => n + f.size, 0), dirs: dirs.size, copied };
 }

@@ -5,6 +5,9 @@
  *
  *   GET /__corpus/manifest.json   { name, bytes, files: [{ path, size }] }
  *   GET /__corpus/file/<path>     the file's bytes (path segments URL-encoded)
+ *
+ * `?corpus=<name>` on either picks another corpus than the default one
+ * (`corpusNamed(name)` prepares it on first request).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -24,14 +27,35 @@ export function freePort(host = '127.0.0.1') {
   });
 }
 
-function corpusPlugin(corpus) {
-  const known = new Set(corpus.files.map((f) => f.path));
-  const manifest = JSON.stringify({ name: corpus.name, bytes: corpus.bytes, files: corpus.files });
+function corpusPlugin(defaultCorpus, corpusNamed) {
+  const served = new Map();
+  const serve = (corpus) => {
+    let s = served.get(corpus.name);
+    if (!s) {
+      s = {
+        corpus,
+        known: new Set(corpus.files.map((f) => f.path)),
+        manifest: JSON.stringify({ name: corpus.name, bytes: corpus.bytes, files: corpus.files }),
+      };
+      served.set(corpus.name, s);
+    }
+    return s;
+  };
   return {
     name: 'bench-corpus',
     configureServer(server) {
       server.middlewares.use('/__corpus', (req, res, next) => {
         const url = new URL(req.url ?? '/', 'http://x');
+        const name = url.searchParams.get('corpus');
+        let chosen;
+        try {
+          chosen = serve(name && name !== defaultCorpus.name ? corpusNamed(name) : defaultCorpus);
+        } catch (error) {
+          res.statusCode = 404;
+          res.end(String(error));
+          return;
+        }
+        const { corpus, known, manifest } = chosen;
         if (url.pathname === '/manifest.json') {
           res.setHeader('Content-Type', 'application/json');
           res.setHeader('Cache-Control', 'no-store');
@@ -62,7 +86,7 @@ function corpusPlugin(corpus) {
  * otherwise Vite discovers them on the page's first import, re-optimizes and
  * reloads the page in the middle of a measurement.
  */
-export async function startDevServer({ root, corpus, optimizeDeps = [] }) {
+export async function startDevServer({ root, corpus, corpusNamed = () => corpus, optimizeDeps = [] }) {
   const host = '127.0.0.1';
   const port = await freePort(host);
   const server = await createServer({
@@ -79,7 +103,7 @@ export async function startDevServer({ root, corpus, optimizeDeps = [] }) {
     // The page measures the sources as they were when first served.
     server: { host, port, strictPort: true, open: false, watch: null },
     optimizeDeps: { include: [...new Set(optimizeDeps)] },
-    plugins: [corpusPlugin(corpus)],
+    plugins: [corpusPlugin(corpus, corpusNamed)],
   });
   await server.listen();
   return { server, origin: `http://${host}:${port}`, close: () => server.close() };

@@ -83,7 +83,7 @@ export interface CodeIndexStatus {
 export interface CodeIndexOptions {
   /** Parse in this pool (shared between indexes, or an in-process one in tests); default a new worker pool. */
   pool?: AstPool;
-  /** Size of the pool created when `pool` is not given; default hardwareConcurrency - 1, at least 1. */
+  /** Size of the pool created when `pool` is not given; default hardwareConcurrency - 1, at least 1 (2 on two cores). */
   workers?: number;
   /** Index at most this many files; default the `codeIndex.maxFiles` setting, else 20,000. */
   maxFiles?: number;

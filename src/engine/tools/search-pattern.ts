@@ -1,6 +1,8 @@
 import { listWorkspaceFiles } from '../file-list';
 import { optionalBoolean, optionalInteger, optionalString, requireString } from './args';
+import { createLineMatcher } from './line-matcher';
 import { resolveExisting } from './resolve';
+import { searchTextCache } from './search-text-cache';
 import { ToolError, type Tool } from './types';
 
 const NAME = 'search_pattern';
@@ -54,6 +56,8 @@ export const searchPattern: Tool = {
     const files = scope.stat.kind === 'file' ? [scope.path] : await listWorkspaceFiles(ctx.workspace, ctx.files, ctx.signal, scope.path);
 
     const pathHits = files.filter((p) => regex.test(p));
+    const matcher = createLineMatcher(regex);
+    const texts = searchTextCache(ctx.workspace);
     const perFile = new Map<string, string[]>();
     let total = 0;
     let skipped = 0;
@@ -63,16 +67,13 @@ export const searchPattern: Tool = {
       while (next < files.length && !capped) {
         ctx.signal.throwIfAborted();
         const path = files[next++]!;
-        const read = await ctx.workspace.readText(path).catch(() => null);
+        const read = await texts.read(path);
         if (!read || read.kind !== 'text') {
           skipped++;
           continue;
         }
-        const lines = read.text.split(/\r?\n/);
-        const hits: string[] = [];
-        for (let i = 0; i < lines.length && hits.length <= PER_FILE; i++) {
-          if (regex.test(lines[i]!)) hits.push(`${path}:${i + 1}: ${clip(lines[i]!)}`);
-        }
+        // One more than shown, to tell that the file has more.
+        const hits = matcher.matches(read.text, PER_FILE + 1).map((m) => `${path}:${m.line}: ${clip(m.text)}`);
         if (hits.length === 0) continue;
         if (hits.length > PER_FILE) hits.splice(PER_FILE, hits.length, `${path}: ... more matches in this file; search it with scope "${path}"`);
         perFile.set(path, hits);
