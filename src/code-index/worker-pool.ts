@@ -6,18 +6,15 @@ import type { AstPool } from './types';
 export type { AstPool };
 
 export interface AstPoolOptions {
-  /** Workers; default hardwareConcurrency - 1 (the page keeps a core), but 2 on a two-core machine. */
+  /** Workers; default hardwareConcurrency - 1 (the page keeps a core), at least 1. */
   size?: number;
   /** Starts worker number `index` (tests pass in-process services). */
   spawn?: (index: number) => WorkerClient<AstWorkerApi>;
 }
 
 export function defaultPoolSize(): number {
-  const cores = (typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency) || 2;
-  // On two cores, keeping one for the page would leave half the machine idle while
-  // indexing: the page only awaits file reads then (no long tasks), so the OS can
-  // share both cores between two parsers and the UI (a full pass took ~30% less).
-  return cores === 2 ? 2 : Math.max(1, cores - 1);
+  const cores = typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency;
+  return Math.max(1, (cores || 2) - 1);
 }
 
 /** A module worker running workers/ast.worker.ts, or the same service in the page if workers cannot start. */
