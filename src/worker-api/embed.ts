@@ -1,18 +1,106 @@
-/** API of workers/embed.worker.ts: embeddings (transformers.js) and the vector index. */
+/** API of workers/embed.worker.ts: embeddings (transformers.js) and the workspace's hybrid (vector + BM25) index. */
+
+/** Where the embedding model runs: 'auto' picks WebGPU when an adapter exists, else WASM; 'cpu' is Node (tests). */
+export type EmbedDevice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+
+/** An embedding model as the worker loads it (src/vecdb/embed-models.ts has the catalog). */
+export interface EmbedModelSpec {
+  /** Stable id: stored vectors are keyed by it, so it names the repo and the dtype. */
+  id: string;
+  /** Hugging Face repo (or folder under localModelPath). */
+  repo: string;
+  /** ONNX weights to load (transformers.js dtype, e.g. 'q8' = onnx/model_quantized.onnx). */
+  dtype: 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+  /** Length of the vectors it gives. */
+  dims: number;
+  /** Longest input in tokens; chunks are cut to fit. */
+  maxTokens: number;
+  label: string;
+  /** Download size, for the UI. */
+  sizeMB: number;
+  /** Text put before a search query (some models are trained with one, e.g. 'search_query: '). */
+  queryPrefix?: string;
+  /** Text put before each chunk. */
+  documentPrefix?: string;
+  device?: EmbedDevice;
+  /** Load only from this URL prefix (browser) or folder (Node), never the Hub: tests. */
+  localModelPath?: string;
+  /** Another host than https://huggingface.co/ (a mirror). */
+  modelHost?: string;
+}
+
+export interface EmbedLoadProgress {
+  phase: 'download' | 'compile' | 'ready';
+  loadedBytes: number;
+  totalBytes: number;
+  text: string;
+}
 
 export interface EmbedStatus {
   ready: boolean;
   /** The loaded embedding model's id, or null before one is loaded. */
   model: string | null;
+  /** The device it runs on, once loaded. */
+  device?: 'webgpu' | 'wasm' | 'cpu' | null;
+  /** The workspace whose index is open, or null. */
+  workspace?: string | null;
+  /** Chunks in the index. */
+  chunks?: number;
+  /** Texts this worker has run through the model since it started (queries not counted). */
+  embedded?: number;
+}
+
+/** One piece of a file to index (src/vecdb/chunker.ts makes them). */
+export interface EmbedChunk {
+  path: string;
+  line1: number;
+  line2: number;
+  text: string;
+  /** Content hash of `text`: the key of its stored vector. */
+  hash: string;
+  symbol?: string;
+}
+
+export interface UpsertResult {
+  /** Chunks run through the model now. */
+  embedded: number;
+  /** Chunks whose vector was already stored. */
+  reused: number;
+  /** Chunks in the index afterwards. */
+  chunks: number;
+}
+
+export type HitSource = 'vector' | 'bm25';
+
+export interface EmbedHit {
+  path: string;
+  line1: number;
+  line2: number;
+  symbol?: string;
+  /** Reciprocal-rank-fusion score (higher is better; not a similarity). */
+  score: number;
+  /** The rankings that found it. */
+  sources: HitSource[];
+  text: string;
 }
 
 export interface EmbedWorkerApi {
   status(): Promise<EmbedStatus>;
-
-  // Added by the embeddings / VecDB issue (vectors come back as transferred Float32Arrays):
-  //   load(modelId: string, onProgress: (p: { loaded: number; total: number; text: string }) => void): Promise<EmbedStatus>;
-  //   embed(texts: string[]): Promise<Float32Array[]>;
-  //   upsert(workspace: string, chunks: { id: string; path: string; hash: string; text: string }[]): Promise<void>;
-  //   search(workspace: string, query: string, topK: number): Promise<{ id: string; path: string; score: number }[]>;
-  //   removePaths(workspace: string, paths: string[]): Promise<void>;
+  /** Loads (downloading if needed) an embedding model; a different model empties the open index. */
+  load(model: EmbedModelSpec, onProgress?: (p: EmbedLoadProgress) => void): Promise<EmbedStatus>;
+  /**
+   * Opens the index of a workspace (empty in memory; vectors come from its IndexedDB
+   * database `refact-vecdb-<workspaceId>` as chunks are upserted). `dbName` overrides that name.
+   */
+  open(workspaceId: string, options?: { dbName?: string }): Promise<EmbedStatus>;
+  /** Replaces each file's chunks; embeds only chunks whose hash has no stored vector. */
+  upsertFiles(files: { path: string; chunks: EmbedChunk[] }[]): Promise<UpsertResult>;
+  /** Drops these files' chunks (a path also removes everything below it, as for a folder). */
+  removePaths(paths: string[]): Promise<EmbedStatus>;
+  /** Fused vector + keyword search over the open index, best first. */
+  search(query: string, topK: number): Promise<EmbedHit[]>;
+  /** Vectors of these texts (normalized), for tests and the bench. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Empties the open index and deletes its stored vectors. */
+  clear(): Promise<EmbedStatus>;
 }
