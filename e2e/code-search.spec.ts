@@ -36,7 +36,7 @@ function writeOpfs(page: Page, path: string, text: string): Promise<void> {
 
 async function search(page: Page, kind: 'Definitions' | 'References', query: string): Promise<void> {
   await page.getByRole('radio', { name: kind }).click();
-  await page.getByRole('searchbox', { name: 'Symbol' }).fill(query);
+  await page.getByRole('searchbox', { name: 'Search query' }).fill(query);
 }
 
 test.beforeEach(async ({ page }) => {

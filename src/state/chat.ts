@@ -39,7 +39,7 @@ import type { ChatRecord } from '../storage/schema';
 import { openAppDb, withStorageErrors } from '../storage/db';
 import type { Workspace } from '../workspace/types';
 import { streamChat, type ChatTarget } from './chat-targets';
-import { agentIndexPort, lazyIndexPort } from './code-index';
+import { agentIndexPort, lazyIndexPort } from './index-port';
 import { workspace } from './workspace';
 
 export const MAX_CHATS = 100;

@@ -1,6 +1,5 @@
 import { effect, signal } from '@preact/signals';
 import type { CodeIndex, CodeIndexStatus } from '../code-index';
-import type { CodeIndexPort } from '../engine/tools/types';
 import { getSetting, setSetting } from '../storage/db';
 import type { Workspace } from '../workspace/types';
 import { workspace } from './workspace';
@@ -69,50 +68,6 @@ function dropIndex(): void {
   current = null;
   indexStatus.value = null;
   void old?.then((index) => index.dispose()).catch(() => undefined);
-}
-
-/** How long a query waits for the first pass before answering from what is indexed so far. */
-const FIRST_PASS_WAIT_MS = 30_000;
-
-async function readyPort(ws: Workspace, signal: AbortSignal) {
-  const [{ createAgentIndexPort }, index] = await Promise.all([import('../code-index'), codeIndexFor(ws)]);
-  if (index.status().state !== 'ready') {
-    // "Not found" while half the project is unparsed would mislead the model: wait for the pass (bounded).
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    await Promise.race([
-      index.whenIdle(),
-      new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PASS_WAIT_MS))),
-      new Promise((_, reject) => {
-        onAbort = () => reject(new DOMException('The code index query was cancelled', 'AbortError'));
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]).finally(() => {
-      clearTimeout(timer);
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    });
-  }
-  return createAgentIndexPort(index);
-}
-
-/**
- * The index as the engine's tools and @-commands see it. Nothing loads until a
- * query comes: the tree-sitter workers start on the first one, which waits for
- * the first pass.
- */
-export function lazyIndexPort(ws: Workspace): CodeIndexPort {
-  return {
-    definitions: async (symbol, signal) => (await readyPort(ws, signal)).definitions(symbol, signal),
-    references: async (symbol, signal) => (await readyPort(ws, signal)).references(symbol, signal),
-    skeleton: async (path, signal) => (await readyPort(ws, signal)).skeleton(path),
-  };
-}
-
-/** For an EXPLORE or AGENT run: indexing starts now in the background (its tools may soon ask), without delaying the request. */
-export function agentIndexPort(ws: Workspace): CodeIndexPort {
-  void codeIndexFor(ws).catch(() => undefined);
-  return lazyIndexPort(ws);
 }
 
 // A different folder (or none): drop the old index and its workers.

@@ -2,16 +2,18 @@ import { effect, signal, untracked } from '@preact/signals';
 import type { CodeIndex } from '../code-index';
 import type { Workspace } from '../workspace/types';
 import { codeIndexFor, indexStatus } from './code-index';
+import { semanticIndexFor, semanticStatus } from './semantic-index';
 import { workspace } from './workspace';
 
 /**
- * The search box: definitions and references from the AST index, answered as
- * the user types. Results follow the index: when a pass or an incremental
+ * The search box: definitions and references from the AST index, and code
+ * found by meaning from the semantic index when that is on, answered as the
+ * user types. Results follow the index: when a pass or an incremental
  * update finishes, the current query runs again, so an edited file's symbols
  * show up without searching again.
  */
 
-export type SearchKind = 'definitions' | 'references';
+export type SearchKind = 'definitions' | 'references' | 'meaning';
 
 export interface SearchHit {
   path: string;
@@ -40,14 +42,20 @@ export const searchState = signal<SearchState>({ status: 'idle' });
 const SHOWN = 100;
 const TYPING_DELAY_MS = 120;
 const FUZZY_MIN_SCORE = 0.3;
+const MEANING_SHOWN = 20;
+/** Each search by meaning embeds the query: wait for a longer pause in typing. */
+const MEANING_TYPING_DELAY_MS = 350;
 
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
 
-/** Starts the open folder's index (the search page calls this when shown). */
+/** Starts the open folder's indexes (the search page calls this when shown); the semantic one only when it is on. */
 export function startIndexing(): void {
   const ws = workspace.value;
-  if (ws) void codeIndexFor(ws).catch((error: unknown) => (searchState.value = { status: 'error', query: '', message: String(error) }));
+  if (!ws) return;
+  const failed = (error: unknown) => (searchState.value = { status: 'error', query: '', message: String(error) });
+  void codeIndexFor(ws).catch(failed);
+  void semanticIndexFor(ws).catch(failed);
 }
 
 /** Runs the search now (Enter), or after a short pause in typing. */
@@ -55,7 +63,7 @@ export function scheduleSearch(now = false): void {
   if (timer) clearTimeout(timer);
   timer = null;
   if (now) void runSearch();
-  else timer = setTimeout(() => void runSearch(), TYPING_DELAY_MS);
+  else timer = setTimeout(() => void runSearch(), searchKind.value === 'meaning' ? MEANING_TYPING_DELAY_MS : TYPING_DELAY_MS);
 }
 
 async function runSearch(): Promise<void> {
@@ -69,8 +77,8 @@ async function runSearch(): Promise<void> {
   }
   if (searchState.value.status !== 'done') searchState.value = { status: 'searching', query };
   try {
-    const index = await codeIndexFor(ws);
-    const { hits, more } = kind === 'definitions' ? await definitionHits(index, query) : await referenceHits(index, query);
+    const { hits, more } =
+      kind === 'meaning' ? await meaningHits(ws, query) : kind === 'definitions' ? await definitionHits(await codeIndexFor(ws), query) : await referenceHits(await codeIndexFor(ws), query);
     const withSnippets = await addSnippets(ws, hits);
     if (mine === seq) searchState.value = { status: 'done', query, kind, hits: withSnippets, more };
   } catch (error) {
@@ -113,6 +121,28 @@ async function referenceHits(index: CodeIndex, query: string): Promise<{ hits: S
   };
 }
 
+async function meaningHits(ws: Workspace, query: string): Promise<{ hits: SearchHit[]; more: number }> {
+  const index = await semanticIndexFor(ws);
+  if (!index) throw new Error('Search by meaning is off: turn it on below.');
+  const hits = await index.hits(query, MEANING_SHOWN);
+  return {
+    hits: hits.map((h) => ({
+      path: h.path,
+      line1: h.line1,
+      line2: h.line2,
+      title: h.symbol ?? firstLine(h.text),
+      tag: h.sources.join(' + '),
+      snippet: h.symbol ? firstLine(h.text) : '',
+      similar: false,
+    })),
+    more: 0,
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+}
+
 /** The line of each usage, read once per file (definitions already carry their signature). */
 async function addSnippets(ws: Workspace, hits: SearchHit[]): Promise<SearchHit[]> {
   const paths = [...new Set(hits.filter((h) => h.snippet === '').map((h) => h.path))];
@@ -130,6 +160,11 @@ async function addSnippets(ws: Workspace, hits: SearchHit[]): Promise<SearchHit[
 effect(() => {
   const status = indexStatus.value;
   if (status?.state === 'ready' && untracked(() => searchQuery.value.trim()) !== '') scheduleSearch();
+});
+
+effect(() => {
+  const status = semanticStatus.value;
+  if (status?.state === 'ready' && untracked(() => searchKind.value === 'meaning' && searchQuery.value.trim() !== '')) scheduleSearch();
 });
 
 // Another folder: old hits point nowhere.

@@ -6,10 +6,12 @@ import { openFile, revealInTree } from '../../state/files';
 import { go } from '../../state/route';
 import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind } from '../../state/search';
 import { workspace } from '../../state/workspace';
+import { SemanticPanel } from './SemanticPanel';
 
 const KINDS: [SearchKind, string, string][] = [
   ['definitions', 'Definitions', 'Where a symbol is defined: a name, Class.method, or part of a name'],
   ['references', 'References', 'Where a symbol is used: calls, types, inheritance, other uses'],
+  ['meaning', 'Meaning', 'Code that does what you describe in words (needs an embedding model)'],
 ];
 
 /** The search box over the code index, with the index's progress and what it holds. */
@@ -35,8 +37,8 @@ export function SearchPage() {
         <input
           ref={input}
           type="search"
-          aria-label="Symbol"
-          placeholder="A symbol: run, Cart.total, shop::tax::rate"
+          aria-label="Search query"
+          placeholder={searchKind.value === 'meaning' ? 'What the code does: where are taxes computed' : 'A symbol: run, Cart.total, shop::tax::rate'}
           value={searchQuery.value}
           onInput={(e) => {
             searchQuery.value = e.currentTarget.value;
@@ -62,7 +64,7 @@ export function SearchPage() {
           ))}
         </div>
       </form>
-      <IndexSummary status={indexStatus.value} />
+      {searchKind.value === 'meaning' ? <SemanticPanel /> : <IndexSummary status={indexStatus.value} />}
       <Results />
       <IndexSettingsForm />
     </div>
@@ -86,14 +88,14 @@ function Results() {
       if (state.hits.length === 0) {
         return (
           <p class="hint" data-testid="search-empty">
-            No {state.kind === 'definitions' ? 'definition of' : 'references to'} “{state.query}”.
+            {state.kind === 'meaning' ? 'Nothing found for' : state.kind === 'definitions' ? 'No definition of' : 'No references to'} “{state.query}”.
           </p>
         );
       }
       return (
         <section aria-label="Search results">
           <p class="hint" data-testid="search-count">
-            {state.hits.length + state.more} {state.kind === 'definitions' ? 'definitions' : 'references'}
+            {state.hits.length + state.more} {state.kind === 'definitions' ? 'definitions' : state.kind === 'references' ? 'references' : 'places, best first'}
             {state.hits.some((h) => h.similar) ? ' with similar names' : ''}
             {state.more > 0 ? ` (first ${state.hits.length} shown)` : ''}
           </p>

@@ -1,0 +1,63 @@
+import type { CodeIndexPort, CodeLocation } from '../engine/tools/types';
+import type { Workspace } from '../workspace/types';
+import { codeIndexFor } from './code-index';
+import { semanticConfig, semanticIndexFor } from './semantic-index';
+
+/**
+ * The code indexes as the engine's tools and @-commands see them: the AST
+ * index (definitions, references, outlines) and, when search by meaning is
+ * on, the semantic index. Nothing loads until a query comes; a query made
+ * while an index is still on its first pass waits for it (bounded), since
+ * "not found" with half the project unread would mislead the model.
+ */
+
+/** How long a query waits for a first pass before answering from what is indexed so far. */
+const FIRST_PASS_WAIT_MS = 30_000;
+
+/** Resolves when `idle` does, or after the wait; rejects when the query is cancelled. */
+async function waitBounded(idle: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  await Promise.race([
+    idle,
+    new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PASS_WAIT_MS))),
+    new Promise((_, reject) => {
+      onAbort = () => reject(new DOMException('The code index query was cancelled', 'AbortError'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
+}
+
+async function astPort(ws: Workspace, signal: AbortSignal) {
+  const [{ createAgentIndexPort }, index] = await Promise.all([import('../code-index'), codeIndexFor(ws)]);
+  if (index.status().state !== 'ready') await waitBounded(index.whenIdle(), signal);
+  return createAgentIndexPort(index);
+}
+
+async function semanticSearch(ws: Workspace, query: string, topN: number, signal: AbortSignal): Promise<CodeLocation[]> {
+  const index = await semanticIndexFor(ws);
+  if (!index) return [];
+  if (index.status().state !== 'ready') await waitBounded(index.whenIdle(), signal);
+  return index.search(query, topN, signal);
+}
+
+/** For @-commands: the indexes start on the first query. search_semantic / @search exist only when search by meaning is on. */
+export function lazyIndexPort(ws: Workspace): CodeIndexPort {
+  return {
+    definitions: async (symbol, signal) => (await astPort(ws, signal)).definitions(symbol, signal),
+    references: async (symbol, signal) => (await astPort(ws, signal)).references(symbol, signal),
+    skeleton: async (path, signal) => (await astPort(ws, signal)).skeleton(path),
+    ...(semanticConfig.value?.enabled ? { semanticSearch: (query: string, topN: number, signal: AbortSignal) => semanticSearch(ws, query, topN, signal) } : {}),
+  };
+}
+
+/** For an EXPLORE or AGENT run: indexing starts now in the background (its tools may soon ask), without delaying the request. */
+export function agentIndexPort(ws: Workspace): CodeIndexPort {
+  void codeIndexFor(ws).catch(() => undefined);
+  void semanticIndexFor(ws).catch(() => undefined);
+  return lazyIndexPort(ws);
+}
