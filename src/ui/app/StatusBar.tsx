@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { DeviceReport } from '../../worker-api/llm';
 import { indexStatus } from '../../state/code-index';
+import { semanticStatus } from '../../state/semantic-index';
 import { llmWorker } from '../../worker-api/workers';
 
 const device = signal<DeviceReport | null>(null);
@@ -37,6 +38,7 @@ export function StatusBar() {
       )}
       {d && <span>{d.crossOriginIsolated ? `threads: ${d.hardwareConcurrency}` : 'single-threaded WASM'}</span>}
       <IndexProgress />
+      <SemanticProgress />
     </footer>
   );
 }
@@ -56,6 +58,21 @@ function IndexProgress() {
   return (
     <span data-testid="index-status" title={status.skippedCount ? `${status.skippedCount} files skipped` : undefined}>
       Code index: {status.files} files, {status.definitions} definitions
+    </span>
+  );
+}
+
+/** The semantic index while it downloads its model or embeds; quiet once ready (the Search page has the details). */
+function SemanticProgress() {
+  const status = semanticStatus.value;
+  if (!status) return null;
+  if (status.state === 'loading-model') return <span data-testid="semantic-status">Loading the embedding model…</span>;
+  if (status.state === 'error') return <span class="warn" data-testid="semantic-status">Search by meaning stopped (see Search)</span>;
+  if (status.state !== 'indexing') return null;
+  return (
+    <span data-testid="semantic-status">
+      Embedding {status.done}/{status.total}{' '}
+      <progress max={Math.max(1, status.total)} value={status.done} aria-label="Semantic index progress" />
     </span>
   );
 }
