@@ -3,8 +3,9 @@
  * (the real AST index, tree-sitter in its worker pool), embedded with the tiny
  * fixture model in the real embed worker (transformers.js, on WASM and on
  * WebGPU, which is SwiftShader here), searched by vector and BM25 and fused;
- * an edit re-embeds only its changed chunk; after a page reload the vectors
- * come back from IndexedDB and nothing is embedded again.
+ * an edit re-embeds only its changed chunk; after a page reload the index
+ * (files, chunks, vectors) comes back from IndexedDB and only the file edited
+ * meanwhile is read, chunked and embedded again.
  *
  * The model is downloaded through the real loading code from the stand-in hub
  * (e2e/support/model-hub.ts); the privacy guard fails the test if anything
@@ -69,6 +70,7 @@ async function openIndex(page: Page, device: 'wasm' | 'webgpu') {
       // fp32 on WebGPU, q8 on WASM: the dtype each device runs by default (fixture README).
       const model = tinyEmbedFixture({ device, dtype: device === 'webgpu' ? 'fp32' : 'q8' });
       const phases: string[] = [];
+      const modes: string[] = [];
       let downloaded = 0;
       const semantic = createSemanticIndex(workspace, {
         embed,
@@ -79,6 +81,7 @@ async function openIndex(page: Page, device: 'wasm' | 'webgpu') {
         },
         onStatus: (s) => {
           if (phases.at(-1) !== s.state) phases.push(s.state);
+          if (modes.at(-1) !== s.searchMode) modes.push(s.searchMode);
           if (s.download) downloaded = Math.max(downloaded, s.download.loadedBytes);
         },
       });
@@ -86,7 +89,7 @@ async function openIndex(page: Page, device: 'wasm' | 'webgpu') {
       window.semanticWorkspace = workspace;
       window.embedApi = embed;
       const status = await semantic.whenIdle();
-      return { status, phases, downloaded, worker: await embed.status() };
+      return { status, phases, modes, downloaded, worker: await embed.status() };
     },
     { dir: DIR, id: WORKSPACE_ID, astDb: AST_DB, device },
   );
@@ -110,9 +113,9 @@ test.beforeEach(async ({ page, context, network }) => {
   await seedOpfsProject(page, DIR, PROJECT);
 });
 
-test('on WASM: indexes the project, finds chunks by identifier and by meaning, re-embeds only an edited chunk, and reuses vectors after a reload', async ({ page }) => {
+test('on WASM: indexes the project, finds chunks by identifier and by meaning, re-embeds only an edited chunk, and after a reload restores the index, reading only the file edited meanwhile', async ({ page }) => {
   const first = await openIndex(page, 'wasm');
-  expect(first.status).toMatchObject({ state: 'ready', total: 5, done: 5, error: null, reused: 0 });
+  expect(first.status).toMatchObject({ state: 'ready', total: 5, done: 5, error: null, reused: 0, restored: 0, filesRead: 5, filesChunked: 5, searchMode: 'hybrid' });
   expect(first.phases).toEqual(expect.arrayContaining(['loading-model', 'indexing', 'ready']));
   // The download was reported with its bytes (the q8 weights alone are 143 KB).
   expect(first.downloaded).toBeGreaterThan(100_000);
@@ -157,11 +160,21 @@ test('on WASM: indexes the project, finds chunks by identifier and by meaning, r
   expect(afterEdit.chunks).toBe(9);
   expect(afterEdit.price).toMatchObject({ path: 'shop/cart.py', symbol: 'shop::cart::ShoppingCart' });
 
-  // A reload: new page, new embed worker, same IndexedDB.
+  // A reload: new page, new embed worker, same IndexedDB; while the app was closed, web/store.ts was edited.
   await page.reload();
+  await page.evaluate(async (dir) => {
+    const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
+    const handle = await (await root.getDirectoryHandle('web')).getFileHandle('store.ts');
+    const writable = await handle.createWritable();
+    await writable.write('export class OrderStore {\n  load(id: string) {\n    return fetchOrder(id, { cached: true });\n  }\n}\n');
+    await writable.close();
+  }, DIR);
   const again = await openIndex(page, 'wasm');
-  expect(again.status).toMatchObject({ state: 'ready', embedded: 0, reused: 9, chunks: 9 });
-  expect(again.worker.embedded).toBe(0); // the new worker ran no chunk through the model
+  // The four unchanged files came back from IndexedDB without being read, chunked or embedded; only store.ts was.
+  expect(again.status).toMatchObject({ state: 'ready', error: null, total: 5, done: 5, restored: 5, filesRead: 1, filesChunked: 1, embedded: 1, reused: 0, chunks: 9 });
+  expect(again.modes.at(-1)).toBe('hybrid');
+  expect(again.worker.embedded).toBe(1); // the new worker ran one chunk through the model
+  expect((await page.evaluate(() => window.semantic!.hits('cached', 1)))[0]).toMatchObject({ path: 'web/store.ts', symbol: 'web::store::OrderStore' });
   const stored = await page.evaluate(async (db) => (await indexedDB.databases()).some((d) => d.name === db), VEC_DB);
   expect(stored).toBe(true);
   expect((await page.evaluate(() => window.semantic!.hits('compute_tax', 1)))[0]).toMatchObject({ path: 'shop/tax.py' });

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import path from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { chunkFile } from '../src/vecdb/chunker';
+import { chunkFile, chunkFileCounted, type ChunkSymbol } from '../src/vecdb/chunker';
 import { tinyEmbedFixture } from '../src/vecdb/embed-models';
 import { progressCallback, inProcess } from '../src/worker-api/connect';
 import type { EmbedLoadProgress } from '../src/worker-api/embed';
@@ -40,7 +40,7 @@ beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
 
-describe('embed service (tiny fixture, Node CPU)', () => {
+describe('embed service (tiny fixture, Node CPU)', { timeout: 60_000 }, () => {
   it('loads the model with progress, embeds to normalized 64-d vectors, and refuses to work before load/open', async () => {
     const api = service();
     await expect(api.open('ws')).rejects.toThrow(/load an embedding model first/);
@@ -102,6 +102,104 @@ describe('embed service (tiny fixture, Node CPU)', () => {
     // clear() forgets the stored vectors too.
     await reloaded.clear();
     expect(await reloaded.upsertFiles([{ path: 'shop/cart.py', chunks: chunks('shop/cart.py', edited) }])).toMatchObject({ embedded: 2, reused: 0 });
+  });
+
+  it('stores upserted files and restores the index in a new worker without the model: keyword search first, hybrid once loaded', async () => {
+    const first = service();
+    await first.load(MODEL);
+    await first.open('ws-3');
+    const v = (p: string, hash: string) => ({ path: p, hash, size: 100, mtime: 1_700_000_000_000 });
+    await first.upsertFiles([
+      { path: 'shop/tax.py', chunks: chunks('shop/tax.py', TAX), version: v('shop/tax.py', 'h-tax') },
+      { path: 'shop/cart.py', chunks: chunks('shop/cart.py', CART), version: v('shop/cart.py', 'h-cart') },
+      { path: 'mail/welcome.py', chunks: chunks('mail/welcome.py', MAIL), version: v('mail/welcome.py', 'h-mail') },
+    ]);
+    await first.removePaths(['mail']);
+    await first.touchFiles([{ ...v('shop/tax.py', 'h-tax'), mtime: 1_800_000_000_000 }]);
+
+    // A reload: the index opens for the model before it is loaded, and comes back from IndexedDB.
+    const reloaded = service();
+    await reloaded.open('ws-3', { model: MODEL });
+    const restored = await reloaded.restore();
+    expect(restored).toMatchObject({ restored: 2, stale: 0, chunks: 3 });
+    expect(restored.files.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      v('shop/cart.py', 'h-cart'),
+      { ...v('shop/tax.py', 'h-tax'), mtime: 1_800_000_000_000 },
+    ]);
+    expect(await reloaded.status()).toMatchObject({ ready: false, chunks: 3, embedded: 0 });
+    const keyword = await reloaded.search('compute_tax', 3);
+    expect(keyword[0]).toMatchObject({ path: 'shop/tax.py', line1: 1, line2: 3, sources: ['bm25'] });
+    await expect(reloaded.upsertFiles([])).rejects.toThrow(/no embedding model is loaded/);
+
+    // Loading the index's model keeps the restored index, and search becomes hybrid.
+    await reloaded.load(MODEL);
+    expect((await reloaded.status()).chunks).toBe(3);
+    expect((await reloaded.search('compute_tax', 1))[0]!.sources).toEqual(['vector', 'bm25']);
+    expect((await reloaded.status()).embedded).toBe(0);
+    // A second restore (a new page-side index on the same worker) answers with the same files, adding none.
+    expect(await reloaded.restore()).toMatchObject({ restored: 0, chunks: 3 });
+    expect((await reloaded.restore()).files.length).toBe(2);
+  });
+
+  it('counts tokens with the model tokenizer, and the counted chunker keeps every chunk within maxTokens', async () => {
+    const api = service();
+    await api.load(MODEL);
+    const [one, text] = await api.countTokens(['x', 'def compute_tax(amount):\n  return amount']);
+    expect(one).toBe(3); // [CLS] x [SEP]
+    expect(text).toBeGreaterThan(10);
+
+    // A long function of dense code (about one token per two characters): the 3-chars-per-token estimate lets chunks overflow.
+    const body = Array.from({ length: 150 }, (_, i) => `    t[${i}]=(a[${i}]*b[${i}]+c[${i}])%m;`);
+    const source = ['def dense(a, b, c, m):', '    t = {}', ...body, '    return t', ''].join('\n');
+    const symbols: ChunkSymbol[] = [{ name: 'dense', path: 'calc::dense', kind: 'function', line1: 1, line2: body.length + 3 }];
+    const maxTokens = MODEL.maxTokens;
+    const estimated = chunkFile('calc.py', source, symbols, { maxTokens });
+    const estimatedCounts = await api.countTokens(estimated.map((c) => c.text));
+    expect(Math.max(...estimatedCounts)).toBeGreaterThan(maxTokens);
+
+    let calls = 0;
+    let texts = 0;
+    const counted = await chunkFileCounted('calc.py', source, symbols, {
+      maxTokens,
+      countTokens: (batch) => {
+        calls++;
+        texts += batch.length;
+        return api.countTokens(batch);
+      },
+    });
+    expect(counted.length).toBeGreaterThan(estimated.length);
+    const counts = await api.countTokens(counted.map((c) => c.text));
+    expect(Math.max(...counts)).toBeLessThanOrEqual(maxTokens);
+    // Consecutive lines, none lost, each chunk named by its function.
+    expect(counted[0]!.line1).toBe(1);
+    expect(counted.at(-1)!.line2).toBe(body.length + 3);
+    for (let i = 1; i < counted.length; i++) expect(counted[i]!.line1).toBe(counted[i - 1]!.line2 + 1);
+    expect(counted.every((c) => c.symbol === 'calc::dense')).toBe(true);
+    // Counted per candidate chunk, in a few batches, not per line.
+    expect(calls).toBeLessThanOrEqual(5);
+    expect(texts).toBeLessThan(body.length / 4);
+
+    // One minified line far over the limit: its start is kept, within the limit.
+    const minified = `var a=[${Array.from({ length: 400 }, (_, i) => i).join(',')}];`;
+    const [cut] = await chunkFileCounted('app.min.js', minified, null, { maxTokens, countTokens: (batch) => api.countTokens(batch) });
+    expect(minified.startsWith(cut!.text)).toBe(true);
+    const [cutCount] = await api.countTokens([cut!.text]);
+    expect(cutCount).toBeLessThanOrEqual(maxTokens);
+    expect(cutCount).toBeGreaterThan(maxTokens * 0.5);
+  });
+
+  it('says which URL failed when the Hub (or the mirror) cannot be reached, and where a mirror is set', async () => {
+    const api = service();
+    // Nothing listens on port 9 (discard): the connection is refused at once.
+    const offline = { ...tinyEmbedFixture({ dtype: 'q8' }), id: 'offline@q8', modelHost: 'http://127.0.0.1:9/' };
+    const error = await api.load(offline).then(
+      () => null,
+      (e: unknown) => (e as Error).message,
+    );
+    expect(error).toMatch(/Loading the embedding model .*refact-test\/tiny-embed.* failed/);
+    expect(error).toContain('http://127.0.0.1:9/refact-test/tiny-embed/resolve/main/');
+    expect(error).toMatch(/could not be reached.*model mirror on the Models page/);
+    expect(await api.status()).toMatchObject({ ready: false });
   });
 
   it('says which model failed to load and why', async () => {

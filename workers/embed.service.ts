@@ -2,7 +2,7 @@ import type * as Transformers from '@huggingface/transformers';
 import { defaultOrtBaseUrl, LoadProgressTracker } from '../src/inference/transformers-engine';
 import { HybridIndex } from '../src/vecdb/hybrid-index';
 import { isEmbedModelSpec } from '../src/vecdb/embed-models';
-import { VectorCache, vecDbName } from '../src/vecdb/vector-cache';
+import { VectorCache, vecDbName, type FileRecord } from '../src/vecdb/vector-cache';
 import type { Quantization } from '../src/vecdb/vector-store';
 import { sendToCallback } from '../src/worker-api/connect';
 import type {
@@ -11,6 +11,8 @@ import type {
   EmbedModelSpec,
   EmbedStatus,
   EmbedWorkerApi,
+  FileVersion,
+  RestoreResult,
   UpsertResult,
 } from '../src/worker-api/embed';
 
@@ -20,7 +22,9 @@ import type {
  * hybrid index (src/vecdb/hybrid-index.ts). Both live here so that embedding
  * and a scan over 100k vectors never block the page. Vectors are cached in
  * IndexedDB by (model, chunk hash) (src/vecdb/vector-cache.ts): a chunk is run
- * through the model once, ever.
+ * through the model once, ever. Each upserted file is stored with its chunks
+ * and stat, so `restore()` rebuilds the index after a reload without the model
+ * (keyword search answers at once; vector search once the model is loaded).
  *
  * transformers.js's `env` is global to the realm; this worker loads one model
  * at a time, and each load applies its own settings.
@@ -49,6 +53,30 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A failure to reach a server (no HTTP answer at all), as fetch reports it in browsers and Node. */
+function isNetworkError(error: unknown): boolean {
+  const text = `${describe(error)} ${error instanceof Error && error.cause ? describe(error.cause) : ''}`;
+  return error instanceof TypeError || /failed to fetch|fetch failed|networkerror|network error|load failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/i.test(text);
+}
+
+/**
+ * Why a model did not load, in words a user can act on: for a download that
+ * failed, the URL (transformers.js's network errors do not name it) and where
+ * a mirror of the Hub can be set.
+ */
+export function modelLoadError(spec: EmbedModelSpec, device: string, error: unknown, pendingUrls: readonly string[]): string {
+  const why = describe(error);
+  let text = `Loading the embedding model ${spec.label} (${spec.repo}, ${spec.dtype} on ${device}) failed: ${why}`;
+  if (spec.localModelPath) return text;
+  const host = (spec.modelHost ?? DEFAULT_HOST).replace(/\/?$/, '/');
+  const network = isNetworkError(error);
+  if (network && pendingUrls.length > 0 && !pendingUrls.some((u) => why.includes(u))) text += ` (downloading ${pendingUrls[0]})`;
+  if (network || why.includes(host)) {
+    text += `. ${network ? `${host} could not be reached` : `${host} did not serve the model`}: check the connection, or set a model mirror on the Models page.`;
+  }
+  return text;
+}
+
 async function webGpuAvailable(): Promise<boolean> {
   const gpu = (globalThis.navigator as (Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }) | undefined)?.gpu;
   if (!gpu) return false;
@@ -59,11 +87,16 @@ async function webGpuAvailable(): Promise<boolean> {
   }
 }
 
+/** transformers.js's own fetch, before this worker wrapped it. */
+type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+let baseFetch: FetchLike | undefined;
+
 export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWorkerApi {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   let model: { spec: EmbedModelSpec; extractor: Extractor; device: Device } | null = null;
   let loading: Promise<void> | null = null;
-  let workspace: { id: string; index: HybridIndex; cache: VectorCache } | null = null;
+  /** The open index: for one model (`spec`), which may still be loading. */
+  let workspace: { id: string; spec: EmbedModelSpec; index: HybridIndex; cache: VectorCache; versions: Map<string, FileVersion> } | null = null;
   let embedded = 0;
   // onnxruntime sessions take one run at a time.
   let runs: Promise<unknown> = Promise.resolve();
@@ -113,6 +146,16 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       env.allowRemoteModels = true;
     }
     env.remoteHost = (spec.modelHost ?? DEFAULT_HOST).replace(/\/?$/, '/');
+    // transformers.js's network errors do not say which URL failed: note it on the way.
+    baseFetch ??= env.fetch as unknown as FetchLike;
+    const fetchBase = baseFetch;
+    const failedUrls: string[] = [];
+    const noting: FetchLike = (input, init) =>
+      fetchBase(input, init).catch((error: unknown) => {
+        failedUrls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : (input as Request).url);
+        throw error;
+      });
+    env.fetch = noting as unknown as typeof env.fetch;
     // The service worker precaches onnxruntime's runtime; a second copy in transformers.js's cache would be 27 MB more.
     env.useWasmCache = false;
     const ortBase = options.ortBaseUrl === undefined ? defaultOrtBaseUrl() : options.ortBaseUrl;
@@ -133,17 +176,25 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       device === 'webgpu' ? 'Creating the WebGPU session' : 'Creating the WASM session',
     );
     let extractor: Extractor;
+    // Files asked for and not finished: the URL a network failure is about.
+    const pending = new Set<string>();
     try {
       tracker.report('download', `Fetching ${spec.repo}`, true);
       extractor = (await lib.pipeline('feature-extraction', spec.repo, {
         device,
         dtype: spec.dtype,
-        progress_callback: (info: unknown) => tracker.handle(info as Parameters<LoadProgressTracker['handle']>[0]),
+        progress_callback: (info: unknown) => {
+          const event = info as Parameters<LoadProgressTracker['handle']>[0] & { file?: string };
+          if (typeof event.file === 'string') {
+            const url = `${env.remoteHost}${spec.repo}/resolve/main/${event.file}`;
+            if (event.status === 'initiate' || event.status === 'download') pending.add(url);
+            else if (event.status === 'done') pending.delete(url);
+          }
+          tracker.handle(event);
+        },
       })) as Extractor;
     } catch (error) {
-      throw new Error(`Loading the embedding model ${spec.label} (${spec.repo}, ${spec.dtype} on ${device}) failed: ${describe(error)}`, {
-        cause: error,
-      });
+      throw new Error(modelLoadError(spec, device, error, [...failedUrls, ...pending]), { cause: error });
     }
     const previous = model;
     model = { spec, extractor, device };
@@ -157,17 +208,27 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       throw new Error(`${spec.label} loaded but its first run failed (${spec.dtype} on ${device}): ${describe(error)}`, { cause: error });
     }
     if (previous) await previous.extractor.dispose().catch(() => undefined);
-    if (workspace && (!previous || previous.spec.id !== spec.id)) {
+    if (workspace && workspace.spec.id !== spec.id) {
       // Vectors of another model are not comparable: start the index over (stored ones stay, keyed by model).
       workspace.index = new HybridIndex(spec.dims, options.quantization);
+      workspace.versions = new Map();
+      workspace.spec = spec;
     }
     if (onProgress) sendToCallback(onProgress, { phase: 'ready', loadedBytes: tracker.bytes.loaded, totalBytes: tracker.bytes.total, text: `${spec.label} is loaded` });
   };
 
-  const requireIndex = (method: string): { spec: EmbedModelSpec; index: HybridIndex; cache: VectorCache } => {
+  const requireIndex = (method: string): NonNullable<typeof workspace> => {
     if (!model) throw new Error(`${method}() failed: no embedding model is loaded (call load() first)`);
     if (!workspace) throw new Error(`${method}() failed: no workspace index is open (call open() first)`);
-    return { spec: model.spec, index: workspace.index, cache: workspace.cache };
+    if (workspace.spec.id !== model.spec.id) {
+      throw new Error(`${method}() failed: the open index is for ${workspace.spec.id}, but the loaded model is ${model.spec.id} (load it first)`);
+    }
+    return workspace;
+  };
+
+  const requireOpen = (method: string): NonNullable<typeof workspace> => {
+    if (!workspace) throw new Error(`${method}() failed: no workspace index is open (call open() first)`);
+    return workspace;
   };
 
   return {
@@ -188,16 +249,66 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
     },
 
     async open(workspaceId, openOptions) {
-      if (!model) throw new Error('open() failed: load an embedding model first (the index needs its vector length)');
+      const spec = openOptions?.model ?? model?.spec;
+      if (!spec) throw new Error('open() failed: load an embedding model first, or name the model to open the index for (the index needs its vector length)');
+      if (openOptions?.model && !isEmbedModelSpec(openOptions.model)) throw new TypeError('open() failed: not an embedding model spec');
       const dbName = openOptions?.dbName ?? vecDbName(workspaceId);
-      if (workspace?.id === workspaceId && workspace.cache.dbName === dbName) return status();
-      await workspace?.cache.close();
-      workspace = { id: workspaceId, index: new HybridIndex(model.spec.dims, options.quantization), cache: new VectorCache(dbName) };
+      if (workspace?.id === workspaceId && workspace.cache.dbName === dbName && workspace.spec.id === spec.id) return status();
+      if (workspace?.cache.dbName !== dbName) await workspace?.cache.close();
+      const cache = workspace?.cache.dbName === dbName ? workspace.cache : new VectorCache(dbName);
+      workspace = { id: workspaceId, spec, index: new HybridIndex(spec.dims, options.quantization), cache, versions: new Map() };
       return status();
     },
 
+    async restore(): Promise<RestoreResult> {
+      const ws = requireOpen('restore');
+      let restored = 0;
+      let stale = 0;
+      for await (const page of ws.cache.files(ws.spec.id)) {
+        if (workspace !== ws) throw new Error('restore() failed: the index was closed or reopened meanwhile');
+        // Files upserted since open() are newer than what is stored.
+        const todo = page.filter((r) => !ws.versions.has(r.path) && !ws.index.has(r.path));
+        const hashes = [...new Set(todo.flatMap((r) => r.chunks.map((c) => c.hash)))];
+        const vectors = new Map<string, Float32Array>();
+        for (let i = 0; i < hashes.length; i += LOOKUP_BATCH) {
+          for (const [hash, vector] of await ws.cache.getMany(ws.spec.id, hashes.slice(i, i + LOOKUP_BATCH))) {
+            if (vector.length === ws.spec.dims) vectors.set(hash, vector);
+          }
+        }
+        for (const r of todo) {
+          if (ws.versions.has(r.path)) continue;
+          if (!r.chunks.every((c) => vectors.has(c.hash))) {
+            stale++; // left out: the page reads and upserts it again
+            continue;
+          }
+          ws.index.setFile(
+            r.path,
+            r.chunks.map((c) => ({ path: r.path, ...c })),
+            r.chunks.map((c) => vectors.get(c.hash)!),
+          );
+          ws.versions.set(r.path, { path: r.path, hash: r.hash, size: r.size, mtime: r.mtime });
+          restored++;
+        }
+      }
+      return { files: [...ws.versions.values()], restored, stale, chunks: ws.index.size };
+    },
+
+    async touchFiles(versions) {
+      const ws = requireOpen('touchFiles');
+      const known = versions.filter((v) => ws.versions.get(v.path)?.hash === v.hash);
+      for (const v of known) ws.versions.set(v.path, { path: v.path, hash: v.hash, size: v.size, mtime: v.mtime });
+      await ws.cache.touchFiles(ws.spec.id, known);
+    },
+
+    async countTokens(texts) {
+      const current = model;
+      if (!current) throw new Error('countTokens() failed: no embedding model is loaded (call load() first)');
+      const prefix = current.spec.documentPrefix ?? '';
+      return texts.map((t) => current.extractor.tokenizer.encode(prefix + t).length);
+    },
+
     async upsertFiles(files): Promise<UpsertResult> {
-      const { spec, index, cache } = requireIndex('upsertFiles');
+      const { spec, index, cache, versions: fileVersions } = requireIndex('upsertFiles');
       const hashes = [...new Set(files.flatMap((f) => f.chunks.map((c) => c.hash)))];
       const vectors = new Map<string, Float32Array>();
       for (let i = 0; i < hashes.length; i += LOOKUP_BATCH) {
@@ -216,13 +327,38 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       const toStore = todo.map((c, i) => ({ hash: c.hash, vector: fresh[i]! }));
       for (const { hash, vector } of toStore) vectors.set(hash, vector);
       // Saved before indexing, so an index that answers with a chunk also survives a reload with it.
-      await cache.putMany(spec.id, toStore);
-      for (const f of files) index.setFile(f.path, f.chunks, f.chunks.map((c) => vectors.get(c.hash)!));
+      const records: FileRecord[] = files
+        .filter((f) => f.version)
+        .map((f) => ({
+          path: f.path,
+          hash: f.version!.hash,
+          size: f.version!.size,
+          mtime: f.version!.mtime,
+          model: spec.id,
+          chunks: f.chunks.map((c) => ({ line1: c.line1, line2: c.line2, text: c.text, hash: c.hash, ...(c.symbol !== undefined ? { symbol: c.symbol } : {}) })),
+        }));
+      await cache.saveFiles(spec.id, toStore, records);
+      // A file upserted without a version must not come back from storage as it was before.
+      const unversioned = files.filter((f) => !f.version).map((f) => f.path);
+      if (unversioned.some((p) => fileVersions.has(p))) await cache.deleteFiles(unversioned.filter((p) => fileVersions.has(p)));
+      for (const f of files) {
+        index.setFile(f.path, f.chunks, f.chunks.map((c) => vectors.get(c.hash)!));
+        if (f.version) fileVersions.set(f.path, { path: f.path, hash: f.version.hash, size: f.version.size, mtime: f.version.mtime });
+        else fileVersions.delete(f.path);
+      }
       return { embedded: fresh.length, reused, chunks: index.size };
     },
 
     async removePaths(paths) {
-      workspace?.index.removePaths(paths);
+      const ws = workspace;
+      if (ws) {
+        ws.index.removePaths(paths);
+        for (const p of paths) {
+          const under = `${p.replace(/\/$/, '')}/`;
+          for (const path of [...ws.versions.keys()]) if (path === p || path.startsWith(under)) ws.versions.delete(path);
+        }
+        await ws.cache.deleteFiles(paths);
+      }
       return status();
     },
 
@@ -230,8 +366,8 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       if (!workspace) throw new Error('search() failed: no workspace index is open (call open() first)');
       if (typeof query !== 'string' || query.trim() === '') throw new TypeError('search() failed: the query is empty');
       const k = Math.max(1, Math.min(200, Math.floor(topK) || 10));
-      // Without a model (still loading, or failed) the keyword half still answers.
-      const vector = model ? (await embedTexts([(model.spec.queryPrefix ?? '') + query]))[0]! : null;
+      // Without the index's model (still loading, or failed) the keyword half still answers.
+      const vector = model && model.spec.id === workspace.spec.id ? (await embedTexts([(model.spec.queryPrefix ?? '') + query]))[0]! : null;
       return workspace.index.search(vector, query, k);
     },
 
@@ -244,6 +380,7 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
     async clear() {
       if (workspace) {
         workspace.index.clear();
+        workspace.versions.clear();
         await workspace.cache.clear();
       }
       return status();

@@ -209,7 +209,9 @@ async function saveNow(): Promise<void> {
     for (const key of keys.slice(0, Math.max(0, keys.length - MAX_CHATS))) await db.delete('history', key);
   });
   localStorage.setItem(CURRENT_KEY, rec.id);
-  await refreshHistory();
+  // The saved chat is now the newest. Reading every stored chat back (refreshHistory) would
+  // cost more with each chat kept, every 250 ms while an answer streams.
+  history.value = [{ id: rec.id, title: rec.title, updatedAt: rec.updatedAt }, ...history.value.filter((h) => h.id !== rec.id)].slice(0, MAX_CHATS);
 }
 
 function scheduleSave(): void {
@@ -361,12 +363,22 @@ export async function sendMessage(text: string, target: ChatTarget): Promise<voi
   }
   loopStatus.value = { kind: 'waiting' };
   chatError.value = null;
+  // @-commands may wait on an index's first pass: Stop (or Esc) cancels that too.
+  const preparing = new AbortController();
+  controller = preparing;
   try {
     const ctx = atContext();
-    const context = ctx && content.includes('@') ? (await atCommandPreview(content, ctx)).messages : [];
+    const context = ctx && content.includes('@') ? (await atCommandPreview(content, { ...ctx, signal: preparing.signal })).messages : [];
+    if (preparing.signal.aborted) throw new DOMException('stopped', 'AbortError');
     setThread([...threadSnapshot(), ...context, { role: 'user', content }]);
   } catch (error) {
     loopStatus.value = null;
+    if (controller === preparing) controller = null;
+    if (preparing.signal.aborted) {
+      // Nothing was sent: the message goes back into the input.
+      if (draft.value.trim() === '') draft.value = content;
+      return;
+    }
     chatError.value = { message: error instanceof Error ? error.message : String(error), retryable: false };
     return;
   }

@@ -12,6 +12,8 @@ import { workspace } from './workspace';
  */
 
 export const indexStatus = signal<CodeIndexStatus | null>(null);
+/** Bumped when the index settings change, so indexes built on them (the semantic one) start over too. */
+export const indexSettingsVersion = signal(0);
 let current: { id: string; index: Promise<CodeIndex> } | null = null;
 
 /** Same key the index reads itself (src/code-index/code-index.ts MAX_FILES_SETTING); kept here so the shell does not load the index to show a setting. */
@@ -41,16 +43,24 @@ export async function saveIndexSettings(next: IndexSettings): Promise<void> {
   const before = await loadIndexSettings();
   await setSetting(MAX_FILES_SETTING, next.maxFiles);
   await setSetting(INCLUDE_IGNORED_SETTING, next.includeIgnored);
+  indexSettingsVersion.value++;
   const ws = workspace.value;
   if (!ws || current?.id !== ws.id) return;
   if (before.includeIgnored !== next.includeIgnored) {
     dropIndex();
-    await codeIndexFor(ws);
-  } else await (await codeIndexFor(ws)).rescan();
+    void codeIndexFor(ws);
+  } else void (await codeIndexFor(ws)).rescan(); // the status shows the pass; saving is done
+}
+
+/** A query for a folder that is no longer open must not start (or replace) an index. */
+export function checkOpen(ws: Workspace): void {
+  if (workspace.value?.id !== ws.id) throw new Error(`"${ws.name}" is no longer the open folder`);
 }
 
 export function codeIndexFor(ws: Workspace): Promise<CodeIndex> {
   if (current?.id !== ws.id) {
+    if (workspace.value?.id !== ws.id) return Promise.reject(new Error(`"${ws.name}" is no longer the open folder`));
+    dropIndex();
     const index = Promise.all([import('../code-index'), loadIndexSettings()]).then(([{ createCodeIndex }, settings]) => {
       const created = createCodeIndex(ws, { includeIgnored: settings.includeIgnored });
       created.onStatus((status) => {

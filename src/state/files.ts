@@ -125,7 +125,7 @@ function applyChanges(ws: Workspace, changes: WorkspaceChange[]): void {
   if (open && changes.some((c) => c.path === open)) {
     if (changes.some((c) => c.path === open && c.type === 'deleted')) {
       view.value = { status: 'error', path: open, message: `"${open}" was deleted` };
-    } else void openFile(open);
+    } else void openFile(open, { line: viewLine.value ?? undefined }); // a search hit stays marked
   }
 }
 

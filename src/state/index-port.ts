@@ -14,13 +14,20 @@ import { semanticConfig, semanticIndexFor } from './semantic-index';
 /** How long a query waits for a first pass before answering from what is indexed so far. */
 const FIRST_PASS_WAIT_MS = 30_000;
 
-/** Resolves when `idle` does, or after the wait; rejects when the query is cancelled. */
-async function waitBounded(idle: Promise<unknown>, signal: AbortSignal): Promise<void> {
+/** When each index stops being waited for: one window per index, not per query (`@tree --ast` asks once per file). */
+const deadlines = new WeakMap<object, number>();
+
+/** Resolves when the index is idle, or when its wait window has run out; rejects when the query is cancelled. */
+async function waitBounded(index: { whenIdle(): Promise<unknown> }, signal: AbortSignal): Promise<void> {
+  let deadline = deadlines.get(index);
+  if (deadline === undefined) deadlines.set(index, (deadline = Date.now() + FIRST_PASS_WAIT_MS));
+  const left = deadline - Date.now();
+  if (left <= 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   await Promise.race([
-    idle,
-    new Promise((resolve) => (timer = setTimeout(resolve, FIRST_PASS_WAIT_MS))),
+    index.whenIdle(),
+    new Promise((resolve) => (timer = setTimeout(resolve, left))),
     new Promise((_, reject) => {
       onAbort = () => reject(new DOMException('The code index query was cancelled', 'AbortError'));
       if (signal.aborted) onAbort();
@@ -34,14 +41,14 @@ async function waitBounded(idle: Promise<unknown>, signal: AbortSignal): Promise
 
 async function astPort(ws: Workspace, signal: AbortSignal) {
   const [{ createAgentIndexPort }, index] = await Promise.all([import('../code-index'), codeIndexFor(ws)]);
-  if (index.status().state !== 'ready') await waitBounded(index.whenIdle(), signal);
+  if (index.status().state !== 'ready') await waitBounded(index, signal);
   return createAgentIndexPort(index);
 }
 
 async function semanticSearch(ws: Workspace, query: string, topN: number, signal: AbortSignal): Promise<CodeLocation[]> {
   const index = await semanticIndexFor(ws);
   if (!index) return [];
-  if (index.status().state !== 'ready') await waitBounded(index.whenIdle(), signal);
+  if (index.status().state !== 'ready') await waitBounded(index, signal);
   return index.search(query, topN, signal);
 }
 

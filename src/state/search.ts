@@ -32,7 +32,16 @@ export interface SearchHit {
 export type SearchState =
   | { status: 'idle' }
   | { status: 'searching'; query: string }
-  | { status: 'done'; query: string; kind: SearchKind; hits: SearchHit[]; more: number }
+  | {
+      status: 'done';
+      query: string;
+      kind: SearchKind;
+      hits: SearchHit[];
+      /** More matched than are shown. */
+      capped: boolean;
+      /** A newer search is running; these hits are the last ones. */
+      pending: boolean;
+    }
   | { status: 'error'; query: string; message: string };
 
 export const searchQuery = signal('');
@@ -75,18 +84,22 @@ async function runSearch(): Promise<void> {
     searchState.value = { status: 'idle' };
     return;
   }
-  if (searchState.value.status !== 'done') searchState.value = { status: 'searching', query };
+  const shown = searchState.value;
+  // Keep the last hits on screen while the next search runs (no flicker as you type), marked as stale.
+  searchState.value = shown.status === 'done' && shown.kind === kind ? { ...shown, pending: true } : { status: 'searching', query };
   try {
-    const { hits, more } =
+    const { hits, capped } =
       kind === 'meaning' ? await meaningHits(ws, query) : kind === 'definitions' ? await definitionHits(await codeIndexFor(ws), query) : await referenceHits(await codeIndexFor(ws), query);
     const withSnippets = await addSnippets(ws, hits);
-    if (mine === seq) searchState.value = { status: 'done', query, kind, hits: withSnippets, more };
+    if (mine === seq) searchState.value = { status: 'done', query, kind, hits: withSnippets, capped, pending: false };
   } catch (error) {
     if (mine === seq) searchState.value = { status: 'error', query, message: error instanceof Error ? error.message : String(error) };
   }
 }
 
-async function definitionHits(index: CodeIndex, query: string): Promise<{ hits: SearchHit[]; more: number }> {
+type Found = { hits: SearchHit[]; capped: boolean };
+
+async function definitionHits(index: CodeIndex, query: string): Promise<Found> {
   const matches = await index.definitions(query, { limit: SHOWN + 1 });
   const exact = matches.filter((m) => m.match !== 'fuzzy');
   // Part of a name ("subt" for subtotal) is worth showing; a few letters scattered through a long name is not.
@@ -101,11 +114,11 @@ async function definitionHits(index: CodeIndex, query: string): Promise<{ hits: 
       snippet: symbol.signature,
       similar: match === 'fuzzy',
     })),
-    more: Math.max(0, shown.length - SHOWN),
+    capped: shown.length > SHOWN,
   };
 }
 
-async function referenceHits(index: CodeIndex, query: string): Promise<{ hits: SearchHit[]; more: number }> {
+async function referenceHits(index: CodeIndex, query: string): Promise<Found> {
   const refs = await index.references(query, { limit: SHOWN + 1 });
   return {
     hits: refs.slice(0, SHOWN).map((r) => ({
@@ -117,11 +130,11 @@ async function referenceHits(index: CodeIndex, query: string): Promise<{ hits: S
       snippet: '',
       similar: false,
     })),
-    more: Math.max(0, refs.length - SHOWN),
+    capped: refs.length > SHOWN,
   };
 }
 
-async function meaningHits(ws: Workspace, query: string): Promise<{ hits: SearchHit[]; more: number }> {
+async function meaningHits(ws: Workspace, query: string): Promise<Found> {
   const index = await semanticIndexFor(ws);
   if (!index) throw new Error('Search by meaning is off: turn it on below.');
   const hits = await index.hits(query, MEANING_SHOWN);
@@ -135,7 +148,7 @@ async function meaningHits(ws: Workspace, query: string): Promise<{ hits: Search
       snippet: h.symbol ? firstLine(h.text) : '',
       similar: false,
     })),
-    more: 0,
+    capped: false,
   };
 }
 

@@ -5,7 +5,7 @@ import { DEFAULT_EMBED_MODEL, isEmbedModelSpec } from '../vecdb/embed-models';
 import type { EmbedModelSpec } from '../worker-api/embed';
 import { embedWorker } from '../worker-api/workers';
 import type { Workspace } from '../workspace/types';
-import { codeIndexFor, loadIndexSettings } from './code-index';
+import { checkOpen, codeIndexFor, indexSettingsVersion, loadIndexSettings } from './code-index';
 import { llmConfig } from './models';
 import { workspace } from './workspace';
 
@@ -66,8 +66,10 @@ export async function semanticIndexFor(ws: Workspace): Promise<SemanticIndex | n
   const config = semanticConfig.value ?? (await loadSemanticConfig());
   if (!config.enabled) return null;
   if (current?.id !== ws.id) {
-    const index = Promise.all([import('../vecdb'), import('../code-index'), codeIndexFor(ws), loadIndexSettings()]).then(
-      ([{ createSemanticIndex }, { indexedLanguageForPath }, ast, settings]) => {
+    checkOpen(ws);
+    dropIndex();
+    const index = Promise.all([import('../vecdb'), import('../code-index'), loadIndexSettings()]).then(
+      ([{ createSemanticIndex }, { indexedLanguageForPath }, settings]) => {
         const host = llmConfig.value.modelHost;
         const created = createSemanticIndex(ws, {
           embed: embedWorker().api,
@@ -75,8 +77,10 @@ export async function semanticIndexFor(ws: Workspace): Promise<SemanticIndex | n
           includeIgnored: settings.includeIgnored,
           maxFiles: settings.maxFiles,
           // Chunks follow the AST index's symbols; waiting for it keeps them current after an edit.
+          // Asked each time: the AST index is replaced when its settings change.
           symbolsOf: async (path) => {
             if (indexedLanguageForPath(path) === null) return null;
+            const ast = await codeIndexFor(ws);
             await ast.whenIdle();
             return ast.fileSymbols(path);
           },
@@ -92,6 +96,12 @@ export async function semanticIndexFor(ws: Workspace): Promise<SemanticIndex | n
   return current.index;
 }
 
+/** After a failed model load (Hub or mirror unreachable): load it again, then index. */
+export async function retrySemanticIndex(): Promise<void> {
+  const index = await current?.index;
+  await index?.retry();
+}
+
 function dropIndex(): void {
   const old = current?.index;
   current = null;
@@ -103,6 +113,18 @@ function dropIndex(): void {
 effect(() => {
   const ws = workspace.value;
   if (current && current.id !== ws?.id) dropIndex();
+});
+
+// New index settings (file cap, ignored folders): start over with them, keeping every stored vector.
+let settingsSeen = indexSettingsVersion.peek();
+effect(() => {
+  const version = indexSettingsVersion.value;
+  if (version === settingsSeen) return;
+  settingsSeen = version;
+  const ws = workspace.peek();
+  if (!current || !ws) return;
+  dropIndex();
+  void semanticIndexFor(ws).catch(() => undefined);
 });
 
 if (typeof indexedDB !== 'undefined') void loadSemanticConfig().catch(() => undefined);

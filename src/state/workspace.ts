@@ -1,4 +1,5 @@
 import { computed, signal } from '@preact/signals';
+import { disposeSearchTextCache } from '../engine/tools/search-text-cache';
 import type { FolderRecord } from '../storage/schema';
 import { formatBytes } from '../workspace/format';
 import {
@@ -55,6 +56,8 @@ export const accessLost = signal(false);
 
 async function activate(record: FolderRecord): Promise<void> {
   workspace.value = await openRecord(record);
+  // The previous folder's search texts (and its change watcher) are no longer needed.
+  disposeSearchTextCache();
   openRecordOf.value = record;
   accessLost.value = false;
   awaitingReconnect.value = null;
@@ -122,6 +125,7 @@ export function reconnectOpenFolder(): Promise<void> {
 
 export function closeFolder(): void {
   workspace.value = null;
+  disposeSearchTextCache();
   openRecordOf.value = null;
   accessLost.value = false;
   document.title = 'Refact in a tab';

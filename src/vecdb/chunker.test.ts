@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAstService } from '../../workers/ast.service';
 import { nodeGrammarLocator } from '../code-index/test-support';
 import { contentHash } from '../code-index/content-hash';
-import { chunkFile, type ChunkSymbol, type CodeChunk } from './chunker';
+import { chunkFile, chunkFileCounted, type ChunkSymbol, type CodeChunk } from './chunker';
 
 /** Definitions as the AST index would give them (web-tree-sitter in Node), as plain data. */
 async function symbolsOf(path: string, text: string): Promise<ChunkSymbol[]> {
@@ -120,5 +120,32 @@ describe('chunkFile', () => {
     const minified = chunkFile('min.js', 'x'.repeat(10_000), null, { maxTokens: 100 });
     expect(minified).toHaveLength(1);
     expect(minified[0]!.text.length).toBe(300);
+  });
+
+  it('with a batch token counter: splits what the counter says is too long (the estimate would not), in a few batches', async () => {
+    // Twelve short methods: ~700 characters, under 256 tokens at the 3-chars-per-token estimate.
+    const methods = Array.from({ length: 12 }, (_, i) => [`    def m${i}(self):`, `        return self.v${i} + ${i}`]);
+    const source = ['class Dense:', ...methods.flat(), ''].join('\n');
+    const symbols: ChunkSymbol[] = [
+      { name: 'Dense', path: 'dense::Dense', kind: 'class', line1: 1, line2: 25 },
+      ...methods.map((_, i) => ({ name: `m${i}`, path: `dense::Dense::m${i}`, kind: 'method', line1: 2 + 2 * i, line2: 3 + 2 * i })),
+    ];
+    expect(chunkFile('dense.py', source, symbols, { maxTokens: 256 })).toHaveLength(1);
+    // A tokenizer that gives one token per two characters, plus two special tokens.
+    const tokens = (t: string) => Math.ceil(t.length / 2) + 2;
+    const batches: string[][] = [];
+    const countTokens = async (texts: string[]) => (batches.push(texts), texts.map(tokens));
+    const chunks = await chunkFileCounted('dense.py', source, symbols, { maxTokens: 256, countTokens });
+    // Too big by the count: the class becomes its members (the header line keeps the class's name).
+    expect(brief(chunks)).toEqual(['1-1 dense::Dense', ...methods.map((_, i) => `${2 + 2 * i}-${3 + 2 * i} dense::Dense::m${i}`)]);
+    expect(chunks.every((c) => tokens(c.text) <= 256)).toBe(true);
+    expect(batches.length).toBe(2); // the definition, then every candidate chunk at once
+
+    // A long run of lines without structure: cut at the measured ratio, every piece re-counted and within the limit.
+    const long = Array.from({ length: 300 }, (_, i) => `x${i} = y${i} * 2`).join('\n');
+    const pieces = await chunkFileCounted('notes.txt', long, null, { maxTokens: 64, maxLines: 1000, countTokens: async (texts) => texts.map(tokens) });
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(pieces.every((c) => tokens(c.text) <= 64)).toBe(true);
+    expect(pieces.map((c) => c.text).join('\n')).toBe(long);
   });
 });

@@ -60,39 +60,132 @@ interface Range {
   symbol?: string;
 }
 
+/** Counts the tokens of many texts at once (the embed worker's `countTokens`, with the model's tokenizer). */
+export type BatchTokenCounter = (texts: string[]) => Promise<number[]>;
+
+export interface CountedChunkOptions {
+  /** The embedding model's token limit. */
+  maxTokens: number;
+  countTokens: BatchTokenCounter;
+  maxLines?: number;
+}
+
+/** Rounds of re-splitting a chunk the tokenizer still finds too long, before giving up on estimates. */
+const MAX_REFINE_ROUNDS = 8;
+/** Splits aim this far below the limit, so one more round is rarely needed. */
+const SPLIT_MARGIN = 0.9;
+
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** The structural ranges of a file (definitions, sections, blocks), before they are cut to fit. */
+function planRanges(path: string, lines: readonly string[], symbols: readonly ChunkSymbol[] | null, fits: (t: string) => boolean, maxLines: number): Range[] {
+  if (symbols !== null && symbols.length > 0 && !MARKDOWN.test(path)) return astRanges(lines, symbols, fits, maxLines);
+  if (MARKDOWN.test(path)) return markdownRanges(lines, maxLines);
+  return blockRanges(lines, 1, lines.length, maxLines);
+}
+
+function makeChunk(path: string, range: Range, body: string): CodeChunk {
+  return {
+    path,
+    line1: range.line1,
+    line2: range.line2,
+    text: body,
+    hash: contentHash(body),
+    ...(range.symbol !== undefined ? { symbol: range.symbol } : {}),
+  };
+}
+
 /**
  * Chunks one file. `symbols` are its definitions, or null when the file has no
  * grammar (then markdown is split by headings and other text by blank lines).
  */
 export function chunkFile(path: string, text: string, symbols: readonly ChunkSymbol[] | null, options: ChunkOptions): CodeChunk[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const lines = splitLines(text);
   const fits = fitter(options);
-  const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
-  let ranges: Range[];
-  if (symbols !== null && symbols.length > 0 && !MARKDOWN.test(path)) ranges = astRanges(lines, symbols, fits, maxLines);
-  else if (MARKDOWN.test(path)) ranges = markdownRanges(lines, maxLines);
-  else ranges = blockRanges(lines, 1, lines.length, maxLines);
-
+  const ranges = planRanges(path, lines, symbols, fits, options.maxLines ?? DEFAULT_MAX_LINES);
   const chunks: CodeChunk[] = [];
   for (const range of ranges) {
     for (const piece of splitToFit(lines, range, fits)) {
       const trimmed = trimBlank(lines, piece);
       if (!trimmed) continue;
-      let body = lines.slice(trimmed.line1 - 1, trimmed.line2).join('\n');
+      let body = textOf(lines, trimmed);
       // One line longer than the model takes (minified code): keep its start.
       if (!fits(body)) body = cutToFit(body, fits);
-      chunks.push({
-        path,
-        line1: trimmed.line1,
-        line2: trimmed.line2,
-        text: body,
-        hash: contentHash(body),
-        ...(range.symbol !== undefined ? { symbol: range.symbol } : {}),
-      });
+      chunks.push(makeChunk(path, trimmed, body));
     }
   }
   return chunks;
+}
+
+/**
+ * chunkFile with exact token counts from the model's tokenizer, asked in
+ * batches: once for the definitions that might be split into members, then
+ * once per round for every candidate chunk. A chunk still over the limit is
+ * cut by lines at the characters-per-token ratio the tokenizer measured for
+ * it (with a margin) and its pieces are counted in the next round, so no
+ * chunk exceeds `maxTokens` and no line is counted on its own.
+ */
+export async function chunkFileCounted(path: string, text: string, symbols: readonly ChunkSymbol[] | null, options: CountedChunkOptions): Promise<CodeChunk[]> {
+  const { maxTokens } = options;
+  const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
+  const lines = splitLines(text);
+  const counts = new Map<string, number>();
+  const count = async (texts: string[]): Promise<void> => {
+    const todo = [...new Set(texts.filter((t) => !counts.has(t)))];
+    if (todo.length === 0) return;
+    const n = await options.countTokens(todo);
+    if (n.length !== todo.length) throw new Error(`countTokens gave ${n.length} counts for ${todo.length} texts`);
+    todo.forEach((t, i) => counts.set(t, n[i]!));
+  };
+  const estimate = fitter({ maxTokens });
+  const fits = (t: string): boolean => {
+    const n = counts.get(t);
+    return n === undefined ? estimate(t) : n <= maxTokens;
+  };
+
+  // Which definitions fit whole decides whether a class becomes its members: ask for those texts, then plan with the answers.
+  const asked: string[] = [];
+  planRanges(path, lines, symbols, (t) => (asked.push(t), estimate(t)), maxLines);
+  await count(asked);
+  const ranges = planRanges(path, lines, symbols, fits, maxLines);
+
+  type Piece = { range: Range; body: string; done: boolean };
+  let pieces: Piece[] = [];
+  for (const r of ranges) {
+    const trimmed = trimBlank(lines, r);
+    if (trimmed) pieces.push({ range: trimmed, body: textOf(lines, trimmed), done: false });
+  }
+  for (let round = 0; pieces.some((p) => !p.done); round++) {
+    await count(pieces.filter((p) => !p.done).map((p) => p.body));
+    const next: Piece[] = [];
+    for (const piece of pieces) {
+      const n = counts.get(piece.body) ?? 0;
+      if (piece.done || n <= maxTokens) {
+        next.push({ ...piece, done: true });
+        continue;
+      }
+      // Characters this text can have, at its own measured ratio; after many rounds, one character a token.
+      const ratio = round < MAX_REFINE_ROUNDS ? piece.body.length / Math.max(1, n) : 1;
+      const budget = Math.max(1, Math.floor(maxTokens * ratio * SPLIT_MARGIN));
+      const byChars = (t: string): boolean => t.length <= budget;
+      if (piece.range.line1 < piece.range.line2) {
+        for (const part of splitToFit(lines, piece.range, byChars)) {
+          const trimmed = trimBlank(lines, part);
+          if (trimmed) next.push({ range: trimmed, body: textOf(lines, trimmed), done: false });
+        }
+      } else {
+        // One line longer than the model takes (minified code): keep its start.
+        const cut = piece.body.slice(0, Math.min(budget, piece.body.length - 1));
+        if (cut.trim() !== '') next.push({ range: piece.range, body: cut, done: false });
+      }
+    }
+    pieces = next;
+  }
+  return pieces.map((p) => makeChunk(path, p.range, p.body));
 }
 
 function fitter(options: ChunkOptions): (text: string) => boolean {

@@ -39,6 +39,10 @@ export class HybridIndex {
     return [...this.idsByPath.keys()];
   }
 
+  has(path: string): boolean {
+    return this.idsByPath.has(path);
+  }
+
   /** Replaces every chunk of `path`; `vectors[i]` belongs to `chunks[i]`. */
   setFile(path: string, chunks: readonly EmbedChunk[], vectors: readonly ArrayLike<number>[]): void {
     if (chunks.length !== vectors.length) throw new Error(`setFile(${path}): ${chunks.length} chunks but ${vectors.length} vectors`);

@@ -13,8 +13,9 @@ export {
   type SemanticIndexOptions,
   type SemanticIndexStatus,
   type SemanticLocation,
+  type SemanticSearchMode,
 } from './semantic-index';
-export { chunkFile, type ChunkOptions, type ChunkSymbol, type CodeChunk } from './chunker';
+export { chunkFile, chunkFileCounted, type BatchTokenCounter, type CountedChunkOptions, type ChunkOptions, type ChunkSymbol, type CodeChunk } from './chunker';
 export { DEFAULT_EMBED_MODEL, EMBED_MODELS, tinyEmbedFixture, isEmbedModelSpec } from './embed-models';
 export { vecDbName, VECDB_PREFIX } from './vector-cache';
-export type { EmbedHit, EmbedModelSpec, EmbedStatus, HitSource } from '../worker-api/embed';
+export type { EmbedHit, EmbedModelSpec, EmbedStatus, FileVersion, HitSource, RestoreResult } from '../worker-api/embed';

@@ -6,7 +6,8 @@ import { createEmbedService } from '../../workers/embed.service';
 import { createAstService } from '../../workers/ast.service';
 import { createCodeIndex, createAstPool, indexedLanguageForPath, type AstPool, type CodeIndex } from '../code-index';
 import { nodeGrammarLocator } from '../code-index/test-support';
-import { inProcess } from '../worker-api/connect';
+import { inProcess, type RemoteApi } from '../worker-api/connect';
+import type { EmbedWorkerApi } from '../worker-api/embed';
 import { HandleWorkspace } from '../workspace/handle-workspace';
 import { MemoryDirectoryHandle } from '../workspace/memory-handle';
 import { tinyEmbedFixture } from './embed-models';
@@ -51,7 +52,22 @@ let pool: AstPool;
 let codeIndex: CodeIndex;
 const open: SemanticIndex[] = [];
 
-function semantic(embed = inProcess(createEmbedService({ nodeCpu: true }), 'embed').api, model = MODEL): SemanticIndex {
+/** A new embed service, as a new worker after a page reload. */
+function worker(): RemoteApi<EmbedWorkerApi> {
+  return inProcess(createEmbedService({ nodeCpu: true }), 'embed').api;
+}
+
+/** The worker's API with `load` replaced (the remote API is a proxy: spreading it copies nothing). */
+function withLoad(api: RemoteApi<EmbedWorkerApi>, load: RemoteApi<EmbedWorkerApi>['load']): RemoteApi<EmbedWorkerApi> {
+  return new Proxy(api, { get: (target, key) => (key === 'load' ? load : Reflect.get(target, key)) });
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+function semantic(embed = worker(), model = MODEL): SemanticIndex {
   const index = createSemanticIndex(workspace, {
     embed,
     model,
@@ -80,7 +96,8 @@ afterEach(() => {
   pool.dispose();
 });
 
-describe('createSemanticIndex', () => {
+// Several model loads per test, on a shared, loaded machine.
+describe('createSemanticIndex', { timeout: 60_000 }, () => {
   it('indexes the text files in AST chunks and answers in the agent CodeLocation shape', async () => {
     const index = semantic();
     const status = await index.whenIdle();
@@ -125,11 +142,72 @@ describe('createSemanticIndex', () => {
     expect((await index.hits('compute_tax', 10)).map((h) => h.path)).not.toContain('shop/tax.py');
   });
 
-  it('after a reload (new worker, new index) reuses every stored vector', async () => {
-    await semantic().whenIdle();
+  it('after a reload restores the index from storage: reads and chunks only files changed meanwhile, and drops deleted ones', async () => {
+    const first = semantic();
+    const initial = await first.whenIdle();
+    expect(initial).toMatchObject({ restored: 0, filesRead: 5, filesChunked: 4, searchMode: 'hybrid' });
+    first.dispose();
+
+    // A reload with nothing changed: no file is read, chunked or embedded; search answers from the restored index.
     const reloaded = semantic();
     const status = await reloaded.whenIdle();
-    expect(status).toMatchObject({ state: 'ready', embedded: 0, reused: 8, chunks: 8 });
+    // blob.dat is binary: never stored, so it is read again (the only one).
+    expect(status).toMatchObject({ state: 'ready', total: 5, done: 5, embedded: 0, reused: 0, chunks: 8, restored: 4, filesRead: 1, filesChunked: 0, searchMode: 'hybrid' });
+    expect((await reloaded.search('compute_tax', 1))[0]).toMatchObject({ file_name: 'shop/tax.py', line1: 4, symbol: 'shop::tax::compute_tax' });
+    reloaded.dispose();
+
+    // Edits while the app was closed: one file changed, one rewritten with the same text (new mtime), one deleted.
+    await root.put('shop/tax.py', FILES['shop/tax.py']!.replace('amount * TAX_RATE', 'round(amount * TAX_RATE, 2)'));
+    await root.put('README.md', FILES['README.md']!);
+    await (await root.getDirectoryHandle('shop')).removeEntry('cart.py');
+    const third = semantic();
+    const after = await third.whenIdle();
+    expect(after).toMatchObject({ state: 'ready', total: 4, restored: 4, filesRead: 3, filesChunked: 1, embedded: 1, reused: 1, chunks: 5 });
+    expect((await third.hits('round', 1))[0]).toMatchObject({ path: 'shop/tax.py', line1: 4 });
+    expect((await third.hits('ShoppingCart', 10)).map((h) => h.path)).not.toContain('shop/cart.py');
+    third.dispose();
+
+    // The touched README's new mtime was stored: the next reload reads only blob.dat again.
+    expect(await semantic().whenIdle()).toMatchObject({ restored: 3, filesRead: 1, filesChunked: 0, embedded: 0, chunks: 5 });
+  });
+
+  it('answers keyword-only searches from the restored index while the model is still loading', async () => {
+    await semantic().whenIdle();
+    // A new worker whose model load is held back, as a slow download after a reload.
+    const real = worker();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = withLoad(real, async (...args) => (await held, real.load(...args)));
+    const index = semantic(slow);
+    await until(() => index.status().searchMode === 'keyword only', 'the restored index');
+    expect(index.status()).toMatchObject({ state: 'loading-model', chunks: 8, restored: 4 });
+    const early = await index.hits('compute_tax', 3);
+    expect(early[0]).toMatchObject({ path: 'shop/tax.py', symbol: 'shop::tax::compute_tax', sources: ['bm25'] });
+    expect(early.every((h) => h.sources.join() === 'bm25')).toBe(true);
+
+    release();
+    const status = await index.whenIdle();
+    expect(status).toMatchObject({ state: 'ready', searchMode: 'hybrid', embedded: 0, filesChunked: 0 });
+    expect((await index.hits('compute_tax', 1))[0]!.sources).toEqual(['vector', 'bm25']);
+  });
+
+  it('retry() loads the model again after a failed load, then indexes', async () => {
+    const real = worker();
+    let attempts = 0;
+    const flaky = withLoad(real, async (...args) => {
+      if (attempts++ === 0) throw new Error('Loading the embedding model Tiny embed failed: fetch failed. https://huggingface.co/ could not be reached');
+      return real.load(...args);
+    });
+    const index = semantic(flaky);
+    const failed = await index.whenIdle();
+    expect(failed).toMatchObject({ state: 'error', chunks: 0, searchMode: 'none' });
+    expect(failed.error).toMatch(/could not be reached/);
+    await expect(index.search('cart', 3)).rejects.toThrow(/not available: .*could not be reached/);
+
+    const status = await index.retry();
+    expect(attempts).toBe(2);
+    expect(status).toMatchObject({ state: 'ready', error: null, chunks: 8, embedded: 8, searchMode: 'hybrid' });
+    expect((await index.search('compute_tax', 1))[0]).toMatchObject({ file_name: 'shop/tax.py' });
   });
 
   it('reports a model that cannot load, and search says why it cannot answer', async () => {

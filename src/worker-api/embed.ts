@@ -70,6 +70,26 @@ export interface UpsertResult {
   chunks: number;
 }
 
+/** A file as last indexed: its content hash and the stat that lets a reload skip reading it. */
+export interface FileVersion {
+  path: string;
+  /** contentHash of the whole file. */
+  hash: string;
+  size: number;
+  mtime: number;
+}
+
+export interface RestoreResult {
+  /** Every file now in the index with a known version (restored from storage, or upserted since open). */
+  files: FileVersion[];
+  /** Files brought back from storage by this call (vectors + keywords, no model run, nothing read). */
+  restored: number;
+  /** Stored files left out because a chunk's vector was missing (they must be read again). */
+  stale: number;
+  /** Chunks in the index afterwards. */
+  chunks: number;
+}
+
 export type HitSource = 'vector' | 'bm25';
 
 export interface EmbedHit {
@@ -89,18 +109,38 @@ export interface EmbedWorkerApi {
   /** Loads (downloading if needed) an embedding model; a different model empties the open index. */
   load(model: EmbedModelSpec, onProgress?: (p: EmbedLoadProgress) => void): Promise<EmbedStatus>;
   /**
-   * Opens the index of a workspace (empty in memory; vectors come from its IndexedDB
-   * database `refact-vecdb-<workspaceId>` as chunks are upserted). `dbName` overrides that name.
+   * Opens the index of a workspace (empty in memory; `restore()` fills it from its IndexedDB
+   * database `refact-vecdb-<workspaceId>`). `dbName` overrides that name. `model` is the
+   * model the index is for: given, the index opens (and restores, and answers keyword
+   * searches) while that model is still loading; without it, a model must be loaded.
    */
-  open(workspaceId: string, options?: { dbName?: string }): Promise<EmbedStatus>;
-  /** Replaces each file's chunks; embeds only chunks whose hash has no stored vector. */
-  upsertFiles(files: { path: string; chunks: EmbedChunk[] }[]): Promise<UpsertResult>;
-  /** Drops these files' chunks (a path also removes everything below it, as for a folder). */
+  open(workspaceId: string, options?: { dbName?: string; model?: EmbedModelSpec }): Promise<EmbedStatus>;
+  /**
+   * Fills the open index with the files stored for its model (chunks, vectors, keywords),
+   * without the model and without reading a file; answers with every indexed file's version.
+   */
+  restore(): Promise<RestoreResult>;
+  /**
+   * Replaces each file's chunks; embeds only chunks whose hash has no stored vector. With
+   * `version`, the file (its chunks and stat) is stored too, for `restore()` after a reload.
+   */
+  upsertFiles(files: { path: string; chunks: EmbedChunk[]; version?: FileVersion }[]): Promise<UpsertResult>;
+  /** Records a new size / mtime for stored files whose content (hash) did not change. */
+  touchFiles(versions: FileVersion[]): Promise<void>;
+  /** Drops these files' chunks, stored ones too (a path also removes everything below it, as for a folder). */
   removePaths(paths: string[]): Promise<EmbedStatus>;
-  /** Fused vector + keyword search over the open index, best first. */
+  /**
+   * Tokens of each text as the loaded model takes it as a chunk (its document prefix and
+   * special tokens included), from the model's own tokenizer: what chunks are cut to fit.
+   */
+  countTokens(texts: string[]): Promise<number[]>;
+  /**
+   * Fused vector + keyword search over the open index, best first. Until the index's model is
+   * loaded (or when it failed to), keyword (BM25) only: every hit's `sources` is ['bm25'].
+   */
   search(query: string, topK: number): Promise<EmbedHit[]>;
   /** Vectors of these texts (normalized), for tests and the bench. */
   embed(texts: string[]): Promise<Float32Array[]>;
-  /** Empties the open index and deletes its stored vectors. */
+  /** Empties the open index and deletes its stored vectors and files. */
   clear(): Promise<EmbedStatus>;
 }

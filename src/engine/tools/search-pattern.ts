@@ -1,3 +1,4 @@
+import { yieldToUi } from '../../code-index/yield';
 import { listWorkspaceFiles } from '../file-list';
 import { optionalBoolean, optionalInteger, optionalString, requireString } from './args';
 import { createLineMatcher } from './line-matcher';
@@ -9,6 +10,8 @@ const NAME = 'search_pattern';
 const PER_FILE = 20;
 const LINE_CHARS = 300;
 const CONCURRENCY = 8;
+/** Longest stretch of matching without giving the page a turn (to paint, and to take a click on Stop). */
+const BUSY_MS = 12;
 
 function compile(pattern: string, ignoreCase: boolean): RegExp {
   try {
@@ -16,6 +19,22 @@ function compile(pattern: string, ignoreCase: boolean): RegExp {
   } catch (error) {
     throw new ToolError(NAME, `the argument "pattern" is not a valid regular expression: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Awaited between files and between slices of a large file. Reads served from
+ * the text cache resolve without a task boundary, so without it a search over
+ * cached texts would run as one long task that Stop could not interrupt.
+ */
+function pauser(signal: AbortSignal): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    signal.throwIfAborted();
+    if (performance.now() - since < BUSY_MS) return;
+    await yieldToUi();
+    since = performance.now();
+    signal.throwIfAborted();
+  };
 }
 
 function clip(line: string): string {
@@ -63,17 +82,21 @@ export const searchPattern: Tool = {
     let skipped = 0;
     let capped = false;
     let next = 0;
+    const pause = pauser(ctx.signal);
     const worker = async () => {
       while (next < files.length && !capped) {
-        ctx.signal.throwIfAborted();
+        await pause();
+        if (next >= files.length || capped) break;
         const path = files[next++]!;
         const read = await texts.read(path);
+        ctx.signal.throwIfAborted();
         if (!read || read.kind !== 'text') {
           skipped++;
           continue;
         }
         // One more than shown, to tell that the file has more.
-        const hits = matcher.matches(read.text, PER_FILE + 1).map((m) => `${path}:${m.line}: ${clip(m.text)}`);
+        const found = await matcher.matchesInSlices(read.text, PER_FILE + 1, pause);
+        const hits = found.map((m) => `${path}:${m.line}: ${clip(m.text)}`);
         if (hits.length === 0) continue;
         if (hits.length > PER_FILE) hits.splice(PER_FILE, hits.length, `${path}: ... more matches in this file; search it with scope "${path}"`);
         perFile.set(path, hits);

@@ -17,6 +17,8 @@ interface VirtualListProps {
   /** 'nearest' (default): scroll just enough (keyboard moves); 'center': put the row mid-view (jumping to a search hit). */
   scrollAlign?: 'nearest' | 'center';
   tabIndex?: number;
+  /** Take the focus when shown (opened from a search hit: the button that had it is gone). */
+  autoFocus?: boolean;
 }
 
 /**
@@ -36,6 +38,10 @@ export function VirtualList(props: VirtualListProps) {
     const observer = new ResizeObserver(() => setHeight(el.clientHeight));
     observer.observe(el);
     return () => observer.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    if (props.autoFocus) ref.current?.focus({ preventScroll: true });
   }, []);
 
   useLayoutEffect(() => {

@@ -84,9 +84,11 @@ function TextView({ file }: { file: TextFile }) {
         rowHeight={LINE_HEIGHT}
         scrollToIndex={mark === null ? null : mark - 1}
         scrollAlign="center"
+        tabIndex={0}
+        autoFocus={mark !== null}
         contentWidth={`calc(${longest + gutter + 4}ch + 2rem)`}
         renderRow={(i) => (
-          <div class={`code-line${mark === i + 1 ? ' marked' : ''}`} data-line={i + 1}>
+          <div class={`code-line${mark === i + 1 ? ' marked' : ''}`} data-line={i + 1} aria-current={mark === i + 1 ? 'true' : undefined}>
             <span class="ln" style={{ width: `${gutter + 1}ch` }}>
               {i + 1}
             </span>

@@ -4,7 +4,7 @@ import type { CodeIndexStatus } from '../../code-index';
 import { indexStatus, loadIndexSettings, saveIndexSettings, type IndexSettings } from '../../state/code-index';
 import { openFile, revealInTree } from '../../state/files';
 import { go } from '../../state/route';
-import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind } from '../../state/search';
+import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind, type SearchState } from '../../state/search';
 import { workspace } from '../../state/workspace';
 import { SemanticPanel } from './SemanticPanel';
 
@@ -45,24 +45,24 @@ export function SearchPage() {
             scheduleSearch();
           }}
         />
-        <div class="segmented" role="radiogroup" aria-label="Search for">
+        <fieldset class="segmented">
+          <legend class="sr-only">Search for</legend>
           {KINDS.map(([kind, label, title]) => (
-            <button
-              key={kind}
-              type="button"
-              role="radio"
-              aria-checked={searchKind.value === kind}
-              class={searchKind.value === kind ? 'active' : ''}
-              title={title}
-              onClick={() => {
-                searchKind.value = kind;
-                scheduleSearch(true);
-              }}
-            >
+            <label key={kind} class={searchKind.value === kind ? 'active' : ''} title={title}>
+              <input
+                type="radio"
+                name="search-kind"
+                value={kind}
+                checked={searchKind.value === kind}
+                onChange={() => {
+                  searchKind.value = kind;
+                  scheduleSearch(true);
+                }}
+              />
               {label}
-            </button>
+            </label>
           ))}
-        </div>
+        </fieldset>
       </form>
       {searchKind.value === 'meaning' ? <SemanticPanel /> : <IndexSummary status={indexStatus.value} />}
       <Results />
@@ -73,6 +73,11 @@ export function SearchPage() {
 
 function Results() {
   const state = searchState.value;
+  // Polite live region: screen readers hear "Searching…", the count or "nothing found" as they change.
+  return <div aria-live="polite">{resultsOf(state)}</div>;
+}
+
+function resultsOf(state: SearchState) {
   switch (state.status) {
     case 'idle':
       return null;
@@ -84,28 +89,34 @@ function Results() {
           {state.message}
         </p>
       );
-    case 'done':
+    case 'done': {
+      const busy = state.pending && <span class="hint"> · searching…</span>;
       if (state.hits.length === 0) {
         return (
           <p class="hint" data-testid="search-empty">
             {state.kind === 'meaning' ? 'Nothing found for' : state.kind === 'definitions' ? 'No definition of' : 'No references to'} “{state.query}”.
+            {busy}
           </p>
         );
       }
+      const what = state.kind === 'definitions' ? 'definitions' : state.kind === 'references' ? 'references' : 'places, best first';
       return (
         <section aria-label="Search results">
           <p class="hint" data-testid="search-count">
-            {state.hits.length + state.more} {state.kind === 'definitions' ? 'definitions' : state.kind === 'references' ? 'references' : 'places, best first'}
+            {state.hits.length}
+            {state.capped ? '+' : ''} {what}
             {state.hits.some((h) => h.similar) ? ' with similar names' : ''}
-            {state.more > 0 ? ` (first ${state.hits.length} shown)` : ''}
+            {state.capped ? ` (first ${state.hits.length} shown)` : ''}
+            {busy}
           </p>
           <ul class="search-results" data-testid="search-results">
-            {state.hits.map((hit) => (
-              <HitRow key={`${hit.path}:${hit.line1}:${hit.title}`} hit={hit} />
+            {state.hits.map((hit, i) => (
+              <HitRow key={`${i}:${hit.path}:${hit.line1}`} hit={hit} />
             ))}
           </ul>
         </section>
       );
+    }
   }
 }
 
@@ -160,8 +171,8 @@ function IndexSummary({ status }: { status: CodeIndexStatus | null }) {
             {status.skippedCount} skipped, {status.errors.length} errors
           </summary>
           <ul class="index-problems">
-            {[...status.errors, ...status.skipped].map((p) => (
-              <li key={p.path}>
+            {[...status.errors, ...status.skipped].map((p, i) => (
+              <li key={i}>
                 <code>{p.path}</code>: {p.reason}
               </li>
             ))}
@@ -180,6 +191,7 @@ function formatMs(ms: number): string {
 function IndexSettingsForm() {
   const settings = useSignal<IndexSettings | null>(null);
   const note = useSignal<string | null>(null);
+  const saving = useSignal(false);
   useEffect(() => {
     void loadIndexSettings().then((loaded) => (settings.value = loaded));
   }, []);
@@ -193,9 +205,16 @@ function IndexSettingsForm() {
         onSubmit={(e) => {
           e.preventDefault();
           note.value = null;
+          saving.value = true;
           saveIndexSettings(current).then(
-            () => (note.value = 'Saved; the index is updating.'),
-            (error: unknown) => (note.value = error instanceof Error ? error.message : String(error)),
+            () => {
+              saving.value = false;
+              note.value = 'Saved; the index is updating.';
+            },
+            (error: unknown) => {
+              saving.value = false;
+              note.value = error instanceof Error ? error.message : String(error);
+            },
           );
         }}
       >
@@ -222,7 +241,7 @@ function IndexSettingsForm() {
           />{' '}
           Also index ignored files (node_modules, .gitignore’d folders)
         </label>
-        <button type="submit" class="secondary">
+        <button type="submit" class="secondary" disabled={saving.value}>
           Save
         </button>
       </form>

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import type { SemanticIndexStatus } from '../../vecdb';
 import { DEFAULT_EMBED_MODEL, EMBED_MODELS } from '../../vecdb/embed-models';
 import type { EmbedModelSpec } from '../../worker-api/embed';
-import { disableSemanticSearch, enableSemanticSearch, semanticConfig, semanticStatus } from '../../state/semantic-index';
+import { disableSemanticSearch, enableSemanticSearch, retrySemanticIndex, semanticConfig, semanticStatus } from '../../state/semantic-index';
 import { formatBytes } from '../../workspace/format';
 
 const OTHER = 'other';
@@ -56,6 +56,7 @@ function SemanticProgress({ status, model }: { status: SemanticIndexStatus | nul
         <span>
           Loading {model.label}: {d?.text ?? ''} {total > 0 && `${formatBytes(d!.loadedBytes)} of ${formatBytes(total)}`}{' '}
           <progress max={Math.max(1, total)} value={d?.loadedBytes ?? 0} aria-label="Embedding model download" />
+          {status.searchMode === 'keyword only' && ' · keyword search works meanwhile'}
         </span>
       );
     }
@@ -69,7 +70,10 @@ function SemanticProgress({ status, model }: { status: SemanticIndexStatus | nul
     case 'error':
       return (
         <span class="error" role="alert">
-          Search by meaning stopped: {status.error}
+          Search by meaning stopped: {status.error}{' '}
+          <button type="button" class="link" onClick={() => void retrySemanticIndex()}>
+            Retry
+          </button>
         </span>
       );
     case 'disposed':
@@ -93,7 +97,7 @@ function EnableForm({ busy, problem, onEnable }: { busy: boolean; problem: strin
   const picked = EMBED_MODELS.find((m) => m.id === choice.value);
   const custom = (): EmbedModelSpec | null => {
     const id = repo.value.trim();
-    if (!/^[\w.-]+\/[\w.-]+$/.test(id) || dims.value <= 0 || maxTokens.value <= 0) return null;
+    if (!/^[\w.-]+\/[\w.-]+$/.test(id) || !Number.isInteger(dims.value) || dims.value <= 0 || !Number.isInteger(maxTokens.value) || maxTokens.value <= 0) return null;
     return { id: `${id}@${dtype.value}`, repo: id, dtype: dtype.value, dims: dims.value, maxTokens: maxTokens.value, label: id, sizeMB: 0 };
   };
   return (
