@@ -52,6 +52,8 @@ async function turnOnWithTinyModel(page: Page): Promise<void> {
 }
 
 test('turn on search by meaning; the search box, @search and search_semantic find code; a reload reuses the vectors', async ({ page, context, network, openai }) => {
+  // The model loads twice (before and after the reload), each time compiling its shaders on SwiftShader (the CPU).
+  test.setTimeout(300_000);
   const served = await serveFixtureModels(context, network);
   await openAgentChat(page, openai, DIR, FILES, 'EXPLORE');
   await turnOnWithTinyModel(page);
@@ -90,8 +92,9 @@ test('turn on search by meaning; the search box, @search and search_semantic fin
   await expect(page.getByTestId('workspace-name')).toHaveText(DIR);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.getByRole('radio', { name: 'Meaning' }).click();
+  // Restored from IndexedDB: searchable by keyword at once, before the model is back.
+  await page.getByRole('searchbox', { name: 'Search query' }).fill('retryRequest');
+  await expect(hits.first()).toContainText('net/retry.ts', { timeout: 30_000 });
   await expect(summary).toContainText('chunks indexed by meaning', { timeout: 120_000 });
   await expect(summary).toContainText('0 embedded');
-  await page.getByRole('searchbox', { name: 'Search query' }).fill('retryRequest');
-  await expect(hits.first()).toContainText('net/retry.ts');
 });

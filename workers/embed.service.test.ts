@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import path from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { chunkFile, chunkFileCounted, type ChunkSymbol } from '../src/vecdb/chunker';
 import { tinyEmbedFixture } from '../src/vecdb/embed-models';
 import { progressCallback, inProcess } from '../src/worker-api/connect';
@@ -14,6 +14,17 @@ import { createEmbedService } from './embed.service';
  * fake-indexeddb. e2e/embed-index.module.spec.ts runs it in a real worker on
  * WASM and WebGPU in Chromium.
  */
+
+// Counts the ONNX sessions built: transformers.js's pipeline(), passed through to the real one.
+const pipelines = vi.hoisted(() => ({ built: 0 }));
+vi.mock('@huggingface/transformers', async (importOriginal) => {
+  const lib = await importOriginal<typeof import('@huggingface/transformers')>();
+  const pipeline = ((...args: Parameters<typeof lib.pipeline>) => {
+    pipelines.built++;
+    return lib.pipeline(...args);
+  }) as typeof lib.pipeline;
+  return { ...lib, pipeline };
+});
 
 const FIXTURES = path.resolve(import.meta.dirname, '../e2e/fixtures/models');
 const MODEL = tinyEmbedFixture({ dtype: 'fp32', localModelPath: FIXTURES });
@@ -100,7 +111,7 @@ describe('embed service (tiny fixture, Node CPU)', { timeout: 60_000 }, () => {
     expect((await reloaded.search('shipping', 1))[0]).toMatchObject({ path: 'shop/cart.py', line1: 6 });
 
     // clear() forgets the stored vectors too.
-    await reloaded.clear();
+    await reloaded.clear('ws-2');
     expect(await reloaded.upsertFiles([{ path: 'shop/cart.py', chunks: chunks('shop/cart.py', edited) }])).toMatchObject({ embedded: 2, reused: 0 });
   });
 
@@ -186,6 +197,60 @@ describe('embed service (tiny fixture, Node CPU)', { timeout: 60_000 }, () => {
     const [cutCount] = await api.countTokens([cut!.text]);
     expect(cutCount).toBeLessThanOrEqual(maxTokens);
     expect(cutCount).toBeGreaterThan(maxTokens * 0.5);
+  });
+
+  it('loads a model once when it is asked for again while still loading, and each caller hears its progress', async () => {
+    const api = service();
+    const before = pipelines.built;
+    const first: EmbedLoadProgress[] = [];
+    const second: EmbedLoadProgress[] = [];
+    // Disable/enable or a folder switch during the download: the same model asked for twice.
+    const [a, b] = await Promise.all([
+      api.load(MODEL, progressCallback((p: EmbedLoadProgress) => first.push(p))),
+      api.load({ ...MODEL }, progressCallback((p: EmbedLoadProgress) => second.push(p))),
+    ]);
+    expect(pipelines.built - before).toBe(1);
+    expect(a).toMatchObject({ ready: true, model: MODEL.id });
+    expect(b).toMatchObject({ ready: true, model: MODEL.id });
+    expect(first.at(-1)?.phase).toBe('ready');
+    expect(second.at(-1)?.phase).toBe('ready');
+    // Loaded: asking again builds nothing either.
+    await api.load(MODEL);
+    expect(pipelines.built - before).toBe(1);
+  });
+
+  it('clear(workspaceId) deletes only that workspace\'s stored vectors, also while another is open, and an upsert in flight does not store them again', async () => {
+    const api = service();
+    await api.load(MODEL);
+    await api.open('ws-a');
+    await api.upsertFiles([{ path: 'shop/tax.py', chunks: chunks('shop/tax.py', TAX), version: { path: 'shop/tax.py', hash: 'h', size: 1, mtime: 1 } }]);
+    await api.open('ws-b');
+    await api.upsertFiles([{ path: 'shop/cart.py', chunks: chunks('shop/cart.py', CART), version: { path: 'shop/cart.py', hash: 'h', size: 1, mtime: 1 } }]);
+
+    // ws-b is open; forgetting ws-a leaves ws-b (in memory and stored) alone.
+    await api.clear('ws-a');
+    expect(await api.status()).toMatchObject({ workspace: 'ws-b', chunks: 2 });
+    expect(await api.upsertFiles([{ path: 'shop/cart.py', chunks: chunks('shop/cart.py', CART), version: { path: 'shop/cart.py', hash: 'h', size: 1, mtime: 1 } }])).toMatchObject({ embedded: 0, reused: 2 });
+    await api.open('ws-a', { model: MODEL });
+    expect(await api.restore()).toMatchObject({ restored: 0, chunks: 0 });
+    expect(await api.upsertFiles([{ path: 'shop/tax.py', chunks: chunks('shop/tax.py', TAX) }])).toMatchObject({ embedded: 1, reused: 0 });
+
+    // ws-b again, closed now: its store is still there.
+    await api.open('ws-b');
+    expect(await api.restore()).toMatchObject({ restored: 1, chunks: 2 });
+
+    // Clearing the open workspace empties it; an upsert that was embedding meanwhile stores nothing.
+    const inFlight = api.upsertFiles([{ path: 'mail/welcome.py', chunks: chunks('mail/welcome.py', MAIL), version: { path: 'mail/welcome.py', hash: 'h', size: 1, mtime: 1 } }]);
+    const late = inFlight.then(
+      () => null,
+      (e: unknown) => (e as Error).message,
+    );
+    await api.clear('ws-b');
+    expect(await late).toMatch(/cleared/);
+    expect(await api.status()).toMatchObject({ workspace: 'ws-b', chunks: 0 });
+    const reloaded = service();
+    await reloaded.open('ws-b', { model: MODEL });
+    expect(await reloaded.restore()).toMatchObject({ restored: 0, chunks: 0 });
   });
 
   it('says which URL failed when the Hub (or the mirror) cannot be reached, and where a mirror is set', async () => {

@@ -2,7 +2,7 @@ import type * as Transformers from '@huggingface/transformers';
 import { defaultOrtBaseUrl, LoadProgressTracker } from '../src/inference/transformers-engine';
 import { HybridIndex } from '../src/vecdb/hybrid-index';
 import { isEmbedModelSpec } from '../src/vecdb/embed-models';
-import { VectorCache, vecDbName, type FileRecord } from '../src/vecdb/vector-cache';
+import { deleteVecDb, VectorCache, vecDbName, type FileRecord } from '../src/vecdb/vector-cache';
 import type { Quantization } from '../src/vecdb/vector-store';
 import { sendToCallback } from '../src/worker-api/connect';
 import type {
@@ -49,6 +49,11 @@ const DEFAULT_HOST = 'https://huggingface.co/';
 /** Hashes looked up in IndexedDB per transaction. */
 const LOOKUP_BATCH = 512;
 
+/** The same model (as loaded): one ONNX session serves both. */
+function sameModel(a: EmbedModelSpec | undefined, b: EmbedModelSpec): boolean {
+  return a !== undefined && a.id === b.id && a.repo === b.repo && (a.device ?? 'auto') === (b.device ?? 'auto');
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -94,9 +99,25 @@ let baseFetch: FetchLike | undefined;
 export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWorkerApi {
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   let model: { spec: EmbedModelSpec; extractor: Extractor; device: Device } | null = null;
-  let loading: Promise<void> | null = null;
-  /** The open index: for one model (`spec`), which may still be loading. */
-  let workspace: { id: string; spec: EmbedModelSpec; index: HybridIndex; cache: VectorCache; versions: Map<string, FileVersion> } | null = null;
+  /** The model's first run is compiling (minutes of shaders on a slow GPU): searches answer by keyword meanwhile. */
+  let warming = false;
+  /**
+   * The last load asked for (loads run one after another): a caller asking for the same model
+   * meanwhile waits for it, and hears its progress, instead of building a second ONNX session.
+   */
+  let loading: { spec: EmbedModelSpec; done: Promise<void>; listeners: ((p: EmbedLoadProgress) => void)[] } | null = null;
+  /**
+   * The open index: for one model (`spec`), which may still be loading. `generation` counts
+   * clear() calls, so work that started before one does not store or index anything after it.
+   */
+  let workspace: {
+    id: string;
+    spec: EmbedModelSpec;
+    index: HybridIndex;
+    cache: VectorCache;
+    versions: Map<string, FileVersion>;
+    generation: number;
+  } | null = null;
   let embedded = 0;
   // onnxruntime sessions take one run at a time.
   let runs: Promise<unknown> = Promise.resolve();
@@ -198,11 +219,14 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
     }
     const previous = model;
     model = { spec, extractor, device };
+    warming = true;
     try {
       // A first run compiles the session (shaders on WebGPU) and checks the vector length.
       tracker.report('compile', device === 'webgpu' ? 'Compiling GPU shaders (warm-up run)' : 'Warm-up run', true);
       await embedTexts(['warm up']);
+      warming = false;
     } catch (error) {
+      warming = false;
       model = previous;
       await extractor.dispose().catch(() => undefined);
       throw new Error(`${spec.label} loaded but its first run failed (${spec.dtype} on ${device}): ${describe(error)}`, { cause: error });
@@ -236,12 +260,25 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
 
     async load(spec, onProgress) {
       if (!isEmbedModelSpec(spec)) throw new TypeError('load() failed: not an embedding model spec (needs id, repo, dtype, dims, maxTokens)');
-      if (model?.spec.id === spec.id && model.spec.repo === spec.repo && (spec.device ?? 'auto') === (model.spec.device ?? 'auto')) return status();
-      const previous = loading ?? Promise.resolve();
-      const mine = previous.catch(() => undefined).then(() => loadNow(spec, onProgress));
+      const queued = loading;
+      if (queued && sameModel(queued.spec, spec)) {
+        // Still loading (disable / enable, or a folder switch, during the download): wait for that load.
+        if (onProgress) queued.listeners.push(onProgress);
+        await queued.done;
+        return status();
+      }
+      if (!queued && sameModel(model?.spec, spec)) return status();
+      const listeners = onProgress ? [onProgress] : [];
+      const fanOut = (p: EmbedLoadProgress): void => {
+        for (const listener of listeners) sendToCallback(listener, p);
+      };
+      const previous = queued?.done ?? Promise.resolve();
+      // After another model's load (A, B, A): the last one asked for is the one loaded.
+      const done = previous.catch(() => undefined).then(() => (sameModel(model?.spec, spec) ? undefined : loadNow(spec, fanOut)));
+      const mine = { spec, done, listeners };
       loading = mine;
       try {
-        await mine;
+        await done;
       } finally {
         if (loading === mine) loading = null;
       }
@@ -256,16 +293,18 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       if (workspace?.id === workspaceId && workspace.cache.dbName === dbName && workspace.spec.id === spec.id) return status();
       if (workspace?.cache.dbName !== dbName) await workspace?.cache.close();
       const cache = workspace?.cache.dbName === dbName ? workspace.cache : new VectorCache(dbName);
-      workspace = { id: workspaceId, spec, index: new HybridIndex(spec.dims, options.quantization), cache, versions: new Map() };
+      workspace = { id: workspaceId, spec, index: new HybridIndex(spec.dims, options.quantization), cache, versions: new Map(), generation: 0 };
       return status();
     },
 
     async restore(): Promise<RestoreResult> {
       const ws = requireOpen('restore');
+      const generation = ws.generation;
       let restored = 0;
       let stale = 0;
       for await (const page of ws.cache.files(ws.spec.id)) {
         if (workspace !== ws) throw new Error('restore() failed: the index was closed or reopened meanwhile');
+        if (ws.generation !== generation) throw new Error('restore() failed: the index was cleared meanwhile');
         // Files upserted since open() are newer than what is stored.
         const todo = page.filter((r) => !ws.versions.has(r.path) && !ws.index.has(r.path));
         const hashes = [...new Set(todo.flatMap((r) => r.chunks.map((c) => c.hash)))];
@@ -308,7 +347,9 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
     },
 
     async upsertFiles(files): Promise<UpsertResult> {
-      const { spec, index, cache, versions: fileVersions } = requireIndex('upsertFiles');
+      const ws = requireIndex('upsertFiles');
+      const { spec, index, cache, versions: fileVersions, generation } = ws;
+      const cleared = (): Error | null => (ws.generation === generation ? null : new Error('upsertFiles() failed: the index was cleared meanwhile (nothing stored)'));
       const hashes = [...new Set(files.flatMap((f) => f.chunks.map((c) => c.hash)))];
       const vectors = new Map<string, Float32Array>();
       for (let i = 0; i < hashes.length; i += LOOKUP_BATCH) {
@@ -337,7 +378,12 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
           model: spec.id,
           chunks: f.chunks.map((c) => ({ line1: c.line1, line2: c.line2, text: c.text, hash: c.hash, ...(c.symbol !== undefined ? { symbol: c.symbol } : {}) })),
         }));
+      // clear() while this was embedding: what it deleted must not come back.
+      const before = cleared();
+      if (before) throw before;
       await cache.saveFiles(spec.id, toStore, records);
+      const after = cleared();
+      if (after) throw after;
       // A file upserted without a version must not come back from storage as it was before.
       const unversioned = files.filter((f) => !f.version).map((f) => f.path);
       if (unversioned.some((p) => fileVersions.has(p))) await cache.deleteFiles(unversioned.filter((p) => fileVersions.has(p)));
@@ -367,7 +413,7 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       if (typeof query !== 'string' || query.trim() === '') throw new TypeError('search() failed: the query is empty');
       const k = Math.max(1, Math.min(200, Math.floor(topK) || 10));
       // Without the index's model (still loading, or failed) the keyword half still answers.
-      const vector = model && model.spec.id === workspace.spec.id ? (await embedTexts([(model.spec.queryPrefix ?? '') + query]))[0]! : null;
+      const vector = model && !warming && model.spec.id === workspace.spec.id ? (await embedTexts([(model.spec.queryPrefix ?? '') + query]))[0]! : null;
       return workspace.index.search(vector, query, k);
     },
 
@@ -377,11 +423,19 @@ export function createEmbedService(options: EmbedServiceOptions = {}): EmbedWork
       return vectors;
     },
 
-    async clear() {
-      if (workspace) {
-        workspace.index.clear();
-        workspace.versions.clear();
-        await workspace.cache.clear();
+    async clear(workspaceId, clearOptions) {
+      if (typeof workspaceId !== 'string' || workspaceId === '') throw new TypeError('clear() failed: name the workspace whose index to delete');
+      const dbName = clearOptions?.dbName ?? vecDbName(workspaceId);
+      const ws = workspace;
+      if (ws && ws.cache.dbName === dbName) {
+        // The open index: emptied in memory too, and work started before this stores nothing.
+        ws.generation++;
+        ws.index.clear();
+        ws.versions.clear();
+        await ws.cache.clear();
+      } else {
+        // Another workspace's (this worker has a different one open, or none): only its database.
+        await deleteVecDb(dbName);
       }
       return status();
     },

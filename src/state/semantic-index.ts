@@ -58,7 +58,10 @@ export async function disableSemanticSearch(options: { forget?: boolean } = {}):
   const old = current?.index;
   dropIndex();
   semanticConfig.value = { enabled: false, model: semanticConfig.value?.model ?? DEFAULT_EMBED_MODEL };
-  if (options.forget && old) await old.then(() => embedWorker().api.clear()).catch(() => undefined);
+  if (!options.forget) return;
+  // The index stops its own work, then deletes only its folder's vectors (the shared worker may have another open).
+  if (old) await old.then((index) => index.forget());
+  else if (workspace.value) await embedWorker().api.clear(workspace.value.id);
 }
 
 /** The open folder's semantic index, started on first use; null when search by meaning is off. */

@@ -122,6 +122,32 @@ describe('chunkFile', () => {
     expect(minified[0]!.text.length).toBe(300);
   });
 
+  it('never embeds a line twice when symbols overlap (clamps the later one), and still splits nested members', () => {
+    const text = Array.from({ length: 14 }, (_, i) => `line_${i + 1} = compute(${i + 1})`).join('\n');
+    const overlapping: ChunkSymbol[] = [
+      { name: 'a', path: 'm::a', kind: 'function', line1: 2, line2: 8 },
+      { name: 'b', path: 'm::b', kind: 'function', line1: 5, line2: 12 },
+    ];
+    const chunks = chunkFile('m.py', text, overlapping, { maxTokens: 256 });
+    expect(brief(chunks)).toEqual(['1-1 -', '2-8 m::a', '9-12 m::b', '13-14 -']);
+    // Every line in exactly one chunk.
+    const lines = chunks.flatMap((c) => Array.from({ length: c.line2 - c.line1 + 1 }, (_, i) => c.line1 + i));
+    expect(lines).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+
+    // One symbol inside an earlier overlapping one and a later class split into members: no line twice either.
+    const nested: ChunkSymbol[] = [
+      { name: 'a', path: 'm::a', kind: 'function', line1: 1, line2: 6 },
+      { name: 'K', path: 'm::K', kind: 'class', line1: 4, line2: 14 },
+      { name: 'k1', path: 'm::K::k1', kind: 'method', line1: 5, line2: 8 },
+      { name: 'k2', path: 'm::K::k2', kind: 'method', line1: 10, line2: 13 },
+    ];
+    const split = chunkFile('m.py', text, nested, { maxTokens: 40 });
+    const splitLines = split.flatMap((c) => Array.from({ length: c.line2 - c.line1 + 1 }, (_, i) => c.line1 + i));
+    expect(new Set(splitLines).size).toBe(splitLines.length);
+    expect(split.find((c) => c.symbol === 'm::K::k2')).toMatchObject({ line1: 10 });
+    expect(split.every((c) => c.line1 <= c.line2)).toBe(true);
+  });
+
   it('with a batch token counter: splits what the counter says is too long (the estimate would not), in a few batches', async () => {
     // Twelve short methods: ~700 characters, under 256 tokens at the 3-chars-per-token estimate.
     const methods = Array.from({ length: 12 }, (_, i) => [`    def m${i}(self):`, `        return self.v${i} + ${i}`]);

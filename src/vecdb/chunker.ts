@@ -225,7 +225,9 @@ function astRanges(lines: readonly string[], symbols: readonly ChunkSymbol[], fi
     if (upTo > covered) ranges.push(...blockRanges(lines, covered + 1, upTo, maxLines));
   };
   for (const def of topLevel) {
-    const start = leadingStart(lines, def.line1, covered);
+    // Definitions may overlap (not nest): a line already in a chunk is not embedded again.
+    if (def.line2 <= covered) continue;
+    const start = Math.max(leadingStart(lines, def.line1, covered), covered + 1);
     gap(start - 1);
     const whole: Range = { line1: start, line2: def.line2, symbol: def.path };
     if (fits(textOf(lines, whole)) || def.children.length === 0) {
@@ -234,7 +236,8 @@ function astRanges(lines: readonly string[], symbols: readonly ChunkSymbol[], fi
       // Too big: the members one by one, the lines between them (header, fields) with the class's name.
       let inner = start - 1;
       for (const child of def.children) {
-        const childStart = leadingStart(lines, child.line1, inner);
+        if (child.line2 <= inner) continue;
+        const childStart = Math.max(leadingStart(lines, child.line1, inner), inner + 1);
         if (childStart - 1 > inner) ranges.push({ line1: inner + 1, line2: childStart - 1, symbol: def.path });
         ranges.push({ line1: childStart, line2: child.line2, symbol: child.path });
         inner = child.line2;

@@ -66,6 +66,11 @@ export function tinyEmbedFixture(options: { dtype?: 'fp32' | 'q8'; device?: Embe
   };
 }
 
+/** A vector length or a token limit: a whole number above zero (384.5 would make the vector store throw). */
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
 export function isEmbedModelSpec(value: unknown): value is EmbedModelSpec {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<EmbedModelSpec>;
@@ -73,9 +78,7 @@ export function isEmbedModelSpec(value: unknown): value is EmbedModelSpec {
     typeof v.id === 'string' &&
     typeof v.repo === 'string' &&
     typeof v.dtype === 'string' &&
-    typeof v.dims === 'number' &&
-    v.dims > 0 &&
-    typeof v.maxTokens === 'number' &&
-    v.maxTokens > 0
+    isPositiveInteger(v.dims) &&
+    isPositiveInteger(v.maxTokens)
   );
 }

@@ -10,6 +10,7 @@ import { inProcess, type RemoteApi } from '../worker-api/connect';
 import type { EmbedWorkerApi } from '../worker-api/embed';
 import { HandleWorkspace } from '../workspace/handle-workspace';
 import { MemoryDirectoryHandle } from '../workspace/memory-handle';
+import { chunkFile } from './chunker';
 import { tinyEmbedFixture } from './embed-models';
 import { createSemanticIndex, type SemanticIndex } from './semantic-index';
 
@@ -208,6 +209,55 @@ describe('createSemanticIndex', { timeout: 60_000 }, () => {
     expect(attempts).toBe(2);
     expect(status).toMatchObject({ state: 'ready', error: null, chunks: 8, embedded: 8, searchMode: 'hybrid' });
     expect((await index.search('compute_tax', 1))[0]).toMatchObject({ file_name: 'shop/tax.py' });
+  });
+
+  it('forget() deletes its own folder\'s stored vectors only, even after the shared worker opened another folder', async () => {
+    const embed = worker();
+    const index = semantic(embed);
+    expect((await index.whenIdle()).chunks).toBe(8);
+    // The shared worker moves on to another folder with stored vectors of its own.
+    await embed.open('ws-other');
+    const text = 'def other_thing():\n    return 42\n';
+    await embed.upsertFiles([{ path: 'other.py', chunks: chunkFile('other.py', text, null, { maxTokens: 256 }), version: { path: 'other.py', hash: 'h', size: 1, mtime: 1 } }]);
+
+    await index.forget();
+    expect(index.status().state).toBe('disposed');
+    expect(await embed.status()).toMatchObject({ workspace: 'ws-other', chunks: 1 });
+    // After a reload: this folder is indexed from scratch, the other one restores.
+    const reloaded = semantic();
+    expect(await reloaded.whenIdle()).toMatchObject({ restored: 0, embedded: 8, chunks: 8 });
+    const other = worker();
+    await other.open('ws-other', { model: MODEL });
+    expect(await other.restore()).toMatchObject({ restored: 1, chunks: 1 });
+  });
+
+  it('forget() waits for the upsert in flight, so nothing it stores outlives the forgetting', async () => {
+    const real = worker();
+    let started = false;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const upserts: Promise<unknown>[] = [];
+    const slow = new Proxy(real, {
+      get: (target, key) =>
+        key === 'upsertFiles'
+          ? (...args: Parameters<typeof real.upsertFiles>) => {
+              started = true;
+              const upsert = held.then(() => real.upsertFiles(...args));
+              upserts.push(upsert.catch(() => undefined));
+              return upsert;
+            }
+          : Reflect.get(target, key),
+    });
+    const index = semantic(slow);
+    await until(() => started, 'the first upsert');
+    const forgetting = index.forget();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await forgetting;
+    await Promise.all(upserts);
+    expect(upserts.length).toBeGreaterThan(0);
+    const reloaded = semantic();
+    expect(await reloaded.whenIdle()).toMatchObject({ restored: 0, embedded: 8, chunks: 8 });
   });
 
   it('reports a model that cannot load, and search says why it cannot answer', async () => {

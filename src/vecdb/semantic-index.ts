@@ -112,6 +112,12 @@ export interface SemanticIndex {
    */
   retry(): Promise<SemanticIndexStatus>;
   dispose(): void;
+  /**
+   * Disposes the index, waits for its work in the embed worker (opening, the upsert in flight),
+   * then deletes this workspace's stored vectors and files, and nothing of another workspace's,
+   * even when the shared worker has already opened another one. Works after dispose() too.
+   */
+  forget(): Promise<void>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -484,6 +490,14 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
     if (disposed) throw new Error(`${method}() failed: the semantic index of "${workspace.name}" was disposed`);
   };
 
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    unwatch();
+    set({ state: 'disposed' }, true);
+    listeners.clear();
+  };
+
   const unavailable = (): Error => new Error(`The semantic index is not available: ${fatal ?? status.error ?? 'unknown error'}`);
 
   const hits = async (query: string, topN: number): Promise<EmbedHit[]> => {
@@ -542,12 +556,16 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
       if (await modelLoad) await enqueue(fullPass);
       return snapshot();
     },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      unwatch();
-      set({ state: 'disposed' }, true);
-      listeners.clear();
+    dispose,
+    async forget() {
+      dispose();
+      // Not the model load (a download can take minutes): nothing is embedded or stored without it.
+      await opened;
+      for (let seen: Promise<void> | null = null; seen !== inFlight; ) {
+        seen = inFlight;
+        await seen;
+      }
+      await embed.clear(workspace.id, options.dbName !== undefined ? { dbName: options.dbName } : undefined);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { withStorageErrors } from '../storage/db';
 import type { FileVersion } from '../worker-api/embed';
 
@@ -52,6 +52,14 @@ interface VecDbSchema extends DBSchema {
 
 export function vecDbName(workspaceId: string): string {
   return `${VECDB_PREFIX}${workspaceId}`;
+}
+
+/**
+ * Deletes a workspace's stored vectors and files by database name. Connections to it (another
+ * tab's embed worker) close on request (VectorCache's `blocking`) and reopen an empty one.
+ */
+export async function deleteVecDb(dbName: string): Promise<void> {
+  await withStorageErrors('delete stored embeddings', () => deleteDB(dbName));
 }
 
 export class VectorCache {

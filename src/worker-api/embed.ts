@@ -141,6 +141,10 @@ export interface EmbedWorkerApi {
   search(query: string, topK: number): Promise<EmbedHit[]>;
   /** Vectors of these texts (normalized), for tests and the bench. */
   embed(texts: string[]): Promise<Float32Array[]>;
-  /** Empties the open index and deletes its stored vectors and files. */
-  clear(): Promise<EmbedStatus>;
+  /**
+   * Deletes the stored vectors and files of this workspace (its database `refact-vecdb-<workspaceId>`,
+   * or `dbName`), and empties the index in memory when it is the open one; another open
+   * workspace is left alone. An upsert or restore of it still running stores and indexes nothing.
+   */
+  clear(workspaceId: string, options?: { dbName?: string }): Promise<EmbedStatus>;
 }
