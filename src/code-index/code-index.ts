@@ -1,3 +1,4 @@
+import { createWorkQueue } from '../workspace/work-queue';
 import { getSetting } from '../storage';
 import type { Workspace, WorkspaceChange } from '../workspace/types';
 import { INDEX_FORMAT, IndexStore, type StoredFileIndex } from './index-store';
@@ -67,13 +68,10 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
 
   let disposed = false;
   let firstPass = true;
-  let work: Promise<void> = Promise.resolve();
   let writes: Promise<void> = Promise.resolve();
   // Keyed by path, so a file written then deleted (or the reverse) before a flush ends up right.
   let pendingPuts = new Map<string, { path: string; hash: string; data: StoredFileIndex }>();
   let pendingDeletes = new Set<string>();
-  let pendingChanges = new Map<string, WorkspaceChange['type']>();
-  let changesScheduled = false;
   let lastEmit = 0;
 
   let status: CodeIndexStatus = {
@@ -337,31 +335,18 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     endPass(started);
   };
 
-  const enqueue = (task: () => Promise<void>): Promise<void> => {
-    const run = work.then(async () => {
-      if (!disposed) await task();
-    });
-    work = run.catch((error: unknown) => {
+  const queue = createWorkQueue({
+    shouldRun: () => !disposed,
+    applyChanges,
+    onError: (error) => {
       fail('', `indexing stopped: ${message(error)}`);
       status = { ...status, state: 'ready' };
       emit(true);
-    });
-    return work;
-  };
+    },
+  });
+  const enqueue = queue.enqueue;
 
-  const scheduleChanges = (changes: WorkspaceChange[]): void => {
-    for (const change of changes) pendingChanges.set(change.path, change.type);
-    if (changesScheduled) return;
-    changesScheduled = true;
-    void enqueue(async () => {
-      changesScheduled = false;
-      const batch = pendingChanges;
-      pendingChanges = new Map();
-      await applyChanges(batch);
-    });
-  };
-
-  const unwatch = options.watch === false ? () => {} : workspace.watch(scheduleChanges);
+  const unwatch = options.watch === false ? () => {} : workspace.watch((changes) => queue.addChanges(changes));
   void enqueue(fullPass);
 
   const live = (method: string): void => {
@@ -394,10 +379,10 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     async whenIdle() {
       // Changes reported while waiting queue more work; wait until the chain is still.
       for (;;) {
-        const pending = work;
+        const pending = queue.tail;
         await pending;
         await writes;
-        if (pending === work) return snapshot();
+        if (pending === queue.tail) return snapshot();
       }
     },
     update(paths) {

@@ -1,3 +1,4 @@
+import { createWorkQueue } from '../workspace/work-queue';
 import { contentHash } from '../code-index/content-hash';
 import { yieldToUi } from '../code-index/yield';
 import { progressCallback, type RemoteApi } from '../worker-api/connect';
@@ -163,9 +164,6 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
   let running = false;
   let modelLoad: Promise<boolean> = Promise.resolve(false);
   let opened: Promise<boolean> = Promise.resolve(false);
-  let work: Promise<void> = Promise.resolve();
-  let pendingChanges = new Map<string, WorkspaceChange['type']>();
-  let changesScheduled = false;
   let lastEmit = 0;
   let status: SemanticIndexStatus = {
     state: 'starting',
@@ -456,34 +454,19 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
     await indexFiles(toIndex);
   };
 
-  const enqueue = (task: () => Promise<void>): Promise<void> => {
-    const run = work.then(async () => {
-      if (!(await opened) || disposed) return;
-      await task();
-    });
-    work = run.catch((error: unknown) => {
-      if (disposed) return;
-      problem(`indexing stopped: ${message(error)}`, true);
-    });
-    return work;
-  };
-
-  const scheduleChanges = (changes: WorkspaceChange[]): void => {
-    for (const change of changes) pendingChanges.set(change.path, change.type);
-    if (changesScheduled) return;
-    changesScheduled = true;
-    void enqueue(async () => {
-      changesScheduled = false;
-      const changed = pendingChanges;
-      pendingChanges = new Map();
-      await applyChanges(changed);
-    });
-  };
+  const queue = createWorkQueue({
+    shouldRun: async () => (await opened) && !disposed,
+    applyChanges,
+    onError: (error) => {
+      if (!disposed) problem(`indexing stopped: ${message(error)}`, true);
+    },
+  });
+  const enqueue = queue.enqueue;
 
   // The model loads while the stored index is restored: keyword search works before it is loaded.
   void loadModel();
   void openIndex();
-  const unwatch = options.watch === false ? () => {} : workspace.watch(scheduleChanges);
+  const unwatch = options.watch === false ? () => {} : workspace.watch((changes) => queue.addChanges(changes));
   void enqueue(fullPass);
 
   const live = (method: string): void => {
@@ -517,11 +500,11 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
     },
     async whenIdle() {
       for (;;) {
-        const [o, m, w] = [opened, modelLoad, work];
+        const [o, m, w] = [opened, modelLoad, queue.tail];
         await o;
         await m;
         await w;
-        if (o === opened && m === modelLoad && w === work) return snapshot();
+        if (o === opened && m === modelLoad && w === queue.tail) return snapshot();
       }
     },
     hits,
