@@ -7,6 +7,8 @@
  * cl100k_base, a close enough estimate for a budget.
  */
 
+import type { Tiktoken } from 'js-tiktoken/lite';
+
 export interface TokenCounter {
   count(text: string): number | Promise<number>;
 }
@@ -32,14 +34,44 @@ export function tiktokenCounter(encoding: TiktokenEncodingName): Promise<TokenCo
         encoding === 'o200k_base'
           ? (await import('js-tiktoken/ranks/o200k_base')).default
           : (await import('js-tiktoken/ranks/cl100k_base')).default;
-      const tokenizer = new Tiktoken(ranks);
-      // Special-token text inside a file is ordinary text here, never a reason to throw.
-      return { count: (text: string) => tokenizer.encode(text, [], []).length };
+      return pieceMemoCounter(new Tiktoken(ranks), ranks.pat_str);
     })();
     counter.catch(() => loaded.delete(encoding));
     loaded.set(encoding, counter);
   }
   return counter;
+}
+
+/** Distinct pieces remembered before the memo starts over (a few MB). */
+const MAX_PIECES = 100_000;
+
+/**
+ * Counts as `tokenizer.encode(text).length` does, faster: tiktoken cuts text
+ * into pieces with its pattern and encodes each piece on its own, and the
+ * pieces of code and prose repeat (identifiers, keywords, indentation), so
+ * each distinct piece is encoded once and its count remembered. A new 30 KB
+ * file then costs a few milliseconds instead of tens on the send path.
+ */
+export function pieceMemoCounter(tokenizer: Tiktoken, pattern: string): TokenCounter {
+  const pieces = new Map<string, number>();
+  const split = new RegExp(pattern, 'ug');
+  return {
+    count(text) {
+      let n = 0;
+      for (const match of text.matchAll(split)) {
+        const piece = match[0];
+        let tokens = pieces.get(piece);
+        if (tokens === undefined) {
+          // Special-token text inside a file is ordinary text here, never a reason to throw.
+          tokens = tokenizer.encode(piece, [], []).length;
+          if (pieces.size >= MAX_PIECES) pieces.clear();
+          pieces.set(piece, tokens);
+        }
+        n += tokens;
+      }
+      return n;
+    },
+  };
 }
 
 /** About four characters a token: for when nothing better has loaded yet. */
@@ -51,4 +83,17 @@ export const approximateCounter: TokenCounter = {
 export function tokenCounterForModel(model: string, local?: TokenCounter): Promise<TokenCounter> {
   if (local) return Promise.resolve(local);
   return tiktokenCounter(encodingForModel(model) ?? 'cl100k_base');
+}
+
+/**
+ * Starts loading a provider model's tokenizer now (when it is picked), so the
+ * first send does not wait for megabytes of rank tables: the send's
+ * tokenCounterForModel gets the same promise. A failure is dropped here; the
+ * send tries again and reports it.
+ */
+export function preloadTokenCounter(model: string): Promise<void> {
+  return tokenCounterForModel(model).then(
+    () => undefined,
+    () => undefined,
+  );
 }

@@ -1,4 +1,5 @@
-import { computed, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
+import { preloadTokenCounter } from '../engine/token-counter';
 import { modelRoute } from '../providers/caps';
 import { loadedModel, localModels } from './models';
 import type { ChatTarget } from './chat-targets';
@@ -41,3 +42,19 @@ export const selectedTarget = computed<PickerEntry | null>(() => {
 export function selectTarget(id: string): void {
   chosen.value = id;
 }
+
+/** Runs `task` when the page is idle (within a second), so a preload never competes with rendering the chat. */
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(task, 0);
+}
+
+// A provider model's budget is counted with tiktoken, whose tables take a
+// while to load: load them when the model is picked (or picked by default),
+// not on the first send.
+effect(() => {
+  const target = selectedTarget.value;
+  if (target?.kind !== 'provider') return;
+  const { model } = target;
+  whenIdle(() => void preloadTokenCounter(model));
+});

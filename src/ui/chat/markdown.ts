@@ -37,6 +37,76 @@ export function renderMarkdown(text: string): string {
   return md.render(text);
 }
 
+/** A fence opener or closer: up to 3 spaces, then 3+ backticks or tildes. */
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/** A line that may start or continue a list item: after a blank line it keeps the list together (loose list). */
+const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+/** A link reference definition: it applies to the whole text, so such a text is never split. */
+const REFERENCE = /^ {0,3}\[[^\]]+\]:/m;
+
+/**
+ * Cuts markdown into top-level pieces that render the same alone as together:
+ * at blank lines outside code fences, where the next line starts in column
+ * one and does not start a list item (an indented line could belong to a list
+ * item or be indented code; a list item after a blank line continues a loose
+ * list). The pieces joined give back `text`.
+ */
+export function splitMarkdownBlocks(text: string): string[] {
+  if (REFERENCE.test(text)) return [text];
+  const blocks: string[] = [];
+  let start = 0;
+  let fence: string | null = null;
+  let blankBefore = false;
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    const lineEnd = end < 0 ? text.length : end;
+    const line = text.slice(at, lineEnd);
+    const marker = FENCE.exec(line)?.[1];
+    if (fence !== null) {
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = null;
+    } else {
+      const blank = line.trim() === '';
+      if (!blank && blankBefore && at > start && !/^[ \t]/.test(line) && !LIST_ITEM.test(line)) {
+        blocks.push(text.slice(start, at));
+        start = at;
+      }
+      if (marker) fence = marker;
+      blankBefore = blank;
+    }
+    at = lineEnd + 1;
+  }
+  if (start < text.length || blocks.length === 0) blocks.push(text.slice(start));
+  return blocks;
+}
+
+const blockCache = new Map<string, string>();
+const BLOCK_CACHE_SIZE = 2000;
+
+/**
+ * The same HTML as renderMarkdown, for text that grows at its end (a streamed
+ * answer): every piece but the last comes from a cache, so each update renders
+ * only the piece still being written instead of the whole answer again.
+ */
+export function renderStreamingMarkdown(text: string): string {
+  const blocks = splitMarkdownBlocks(text);
+  let html = '';
+  blocks.forEach((block, i) => {
+    if (i === blocks.length - 1) {
+      html += md.render(block);
+      return;
+    }
+    let done = blockCache.get(block);
+    if (done === undefined) {
+      done = md.render(block);
+      if (blockCache.size >= BLOCK_CACHE_SIZE) blockCache.delete(blockCache.keys().next().value!);
+      blockCache.set(block, done);
+    }
+    html += done;
+  });
+  return html;
+}
+
 /** Colours the code blocks of a rendered message in place (grammars load lazily). */
 export async function highlightBlocks(root: HTMLElement): Promise<void> {
   for (const code of root.querySelectorAll<HTMLElement>('code[data-lang]')) {
