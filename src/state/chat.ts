@@ -350,7 +350,12 @@ function onEvent(event: ChatEvent): void {
 }
 
 function setThread(thread: readonly ThreadMessage[]): void {
-  messages.value = thread.map((m) => signal(m));
+  // Messages that did not change keep their signal, so their components do not render again (a send in a long thread).
+  const old = messages.peek();
+  messages.value = thread.map((m, i) => {
+    const kept = old[i];
+    return kept && kept.peek() === m ? kept : signal(m);
+  });
 }
 
 /** Sends now, or queues when a run is going. */
