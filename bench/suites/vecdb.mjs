@@ -146,7 +146,7 @@ export default {
           for (const b of batches) embedded += (await api.upsertFiles(b)).embedded;
           const ms = performance.now() - t0;
           const status = await api.status();
-          await api.clear();
+          await api.clear(db, { dbName: db });
           await new Promise((resolve) => {
             const req = indexedDB.deleteDatabase(db);
             req.onsuccess = req.onerror = req.onblocked = () => resolve(null);
