@@ -1,4 +1,4 @@
-import type { Signal } from '@preact/signals';
+import { useComputed, type Signal } from '@preact/signals';
 import type { ThreadMessage } from '../../engine/index';
 import { interruptedAt, messages, running } from '../../state/chat';
 import { ChatErrorAlert } from './ChatErrorAlert';
@@ -7,10 +7,12 @@ import { ToolCard } from './ToolCard';
 
 /** The model's answer: reasoning (collapsible), markdown, its tool calls, and a meta line. */
 export function AssistantMessage({ message, index }: { message: Signal<ThreadMessage>; index: number }) {
+  // Through a computed, so appending a message re-renders only the answers whose "last" changed, not all of them.
+  const last = useComputed(() => index === messages.value.length - 1);
   const m = message.value;
   if (m.role !== 'assistant') return null;
-  const isLast = index === messages.value.length - 1;
-  const streaming = running.value && isLast && !m.finish_reason;
+  const isLast = last.value;
+  const streaming = isLast && running.value && !m.finish_reason;
   const reasoning = m.reasoning_content || m.thinking_blocks?.map((b) => b.thinking).join('\n\n');
   return (
     <div class="msg assistant" data-testid="msg-assistant" data-streaming={streaming ? 'true' : undefined}>

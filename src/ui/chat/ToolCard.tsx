@@ -1,3 +1,4 @@
+import { useComputed } from '@preact/signals';
 import type { ThreadMessage } from '../../engine/index';
 import type { ToolCall } from '../../providers/types';
 import { textOf } from '../../engine/index';
@@ -31,8 +32,12 @@ function prettyArguments(raw: string): string {
 
 /** One tool call: name, status, arguments and result (collapsed). */
 export function ToolCard({ call }: { call: ToolCall }) {
-  const at = resultIndex.value.get(call.id);
-  const result = at === undefined ? undefined : messages.value[at]?.value;
+  // A computed: a card re-renders when its own result arrives, not on every message appended to the thread.
+  const answer = useComputed(() => {
+    const at = resultIndex.value.get(call.id);
+    return at === undefined ? undefined : messages.value[at]?.value;
+  });
+  const result = answer.value;
   const status = statusOf(call, result);
   return (
     <details class={`tool-card ${status.replace(' ', '-')}`} data-testid="tool-card" data-status={status} data-tool={call.function.name}>
