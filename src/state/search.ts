@@ -88,8 +88,12 @@ async function runSearch(): Promise<void> {
   // Keep the last hits on screen while the next search runs (no flicker as you type), marked as stale.
   searchState.value = shown.status === 'done' && shown.kind === kind ? { ...shown, pending: true } : { status: 'searching', query };
   try {
-    const { hits, capped } =
+    const { hits, capped, off } =
       kind === 'meaning' ? await meaningHits(ws, query) : kind === 'definitions' ? await definitionHits(await codeIndexFor(ws), query) : await referenceHits(await codeIndexFor(ws), query);
+    if (off) {
+      if (mine === seq) searchState.value = { status: 'idle' };
+      return;
+    }
     const withSnippets = await addSnippets(ws, hits);
     if (mine === seq) searchState.value = { status: 'done', query, kind, hits: withSnippets, capped, pending: false };
   } catch (error) {
@@ -97,7 +101,8 @@ async function runSearch(): Promise<void> {
   }
 }
 
-type Found = { hits: SearchHit[]; capped: boolean };
+/** `off`: search by meaning is not turned on (its panel says how); nothing to show. */
+type Found = { hits: SearchHit[]; capped: boolean; off?: boolean };
 
 async function definitionHits(index: CodeIndex, query: string): Promise<Found> {
   const matches = await index.definitions(query, { limit: SHOWN + 1 });
@@ -136,7 +141,7 @@ async function referenceHits(index: CodeIndex, query: string): Promise<Found> {
 
 async function meaningHits(ws: Workspace, query: string): Promise<Found> {
   const index = await semanticIndexFor(ws);
-  if (!index) throw new Error('Search by meaning is off: turn it on below.');
+  if (!index) return { hits: [], capped: false, off: true };
   const hits = await index.hits(query, MEANING_SHOWN);
   return {
     hits: hits.map((h) => ({

@@ -99,7 +99,9 @@ function resultsOf(state: SearchState) {
           </p>
         );
       }
-      const what = state.kind === 'definitions' ? 'definitions' : state.kind === 'references' ? 'references' : 'places, best first';
+      const one = state.hits.length === 1 && !state.capped;
+      const what =
+        state.kind === 'definitions' ? (one ? 'definition' : 'definitions') : state.kind === 'references' ? (one ? 'reference' : 'references') : one ? 'place' : 'places, best first';
       return (
         <section aria-label="Search results">
           <p class="hint" data-testid="search-count">
