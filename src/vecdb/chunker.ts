@@ -1,4 +1,5 @@
 import { contentHash } from '../code-index/content-hash';
+import type { EmbedChunk } from '../worker-api/embed';
 
 /**
  * Splits a file into the pieces that get one embedding each. Code follows the
@@ -22,17 +23,8 @@ export interface ChunkSymbol {
   line2: number;
 }
 
-export interface CodeChunk {
-  path: string;
-  /** 1-based, inclusive. */
-  line1: number;
-  line2: number;
-  text: string;
-  /** contentHash(text): equal texts share one embedding. */
-  hash: string;
-  /** The definition (or markdown heading) the chunk holds, when it is one. */
-  symbol?: string;
-}
+/** A chunk is what the embed worker indexes: path, 1-based inclusive lines, text, contentHash(text), symbol. */
+export type CodeChunk = EmbedChunk;
 
 export interface ChunkOptions {
   /** The embedding model's token limit. */

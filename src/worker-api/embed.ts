@@ -53,11 +53,13 @@ export interface EmbedStatus {
 /** One piece of a file to index (src/vecdb/chunker.ts makes them). */
 export interface EmbedChunk {
   path: string;
+  /** 1-based, inclusive. */
   line1: number;
   line2: number;
   text: string;
-  /** Content hash of `text`: the key of its stored vector. */
+  /** Content hash of `text` (equal texts share one embedding): the key of its stored vector. */
   hash: string;
+  /** The definition (or markdown heading) the chunk holds, when it is one. */
   symbol?: string;
 }
 
