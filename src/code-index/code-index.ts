@@ -1,19 +1,18 @@
 import { createWorkQueue } from '../workspace/work-queue';
-import { getSetting } from '../storage';
 import type { Workspace, WorkspaceChange } from '../workspace/types';
 import { INDEX_FORMAT, IndexStore, type StoredFileIndex } from './index-store';
 import { indexedLanguageForPath } from './languages';
+import { DEFAULT_MAX_FILE_BYTES, MAX_FILES_SETTING } from './limits';
+import { readMaxFilesSetting } from './settings';
 import { runParsePipeline } from './parse-pipeline';
 import { renderSkeleton } from './skeleton';
+import { createStatusFeed } from './status-feed';
 import { SymbolTable } from './symbol-table';
 import type { AstPool, CodeIndex, CodeIndexOptions, CodeIndexStatus, IndexProblem } from './types';
 import { createAstPool } from './worker-pool';
 import { yieldToUi } from './yield';
 
-/** The setting that caps how many files the index takes (a number). */
-export const MAX_FILES_SETTING = 'codeIndex.maxFiles';
-export const DEFAULT_MAX_FILES = 20_000;
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, MAX_FILES_SETTING } from './limits';
 
 /** Cached-entry writes are grouped into one IndexedDB transaction per this many files. */
 const WRITE_BATCH = 128;
@@ -31,10 +30,6 @@ interface Candidate {
   language: string;
   size?: number;
   mtime?: number;
-}
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
 function message(error: unknown): string {
@@ -64,7 +59,6 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
   const store = options.persist === false ? null : new IndexStore(workspace.id, options.dbName);
   const table = new SymbolTable();
   const known = new Map<string, KnownFile>();
-  const listeners = new Set<(status: CodeIndexStatus) => void>();
 
   let disposed = false;
   let firstPass = true;
@@ -72,7 +66,6 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
   // Keyed by path, so a file written then deleted (or the reverse) before a flush ends up right.
   let pendingPuts = new Map<string, { path: string; hash: string; data: StoredFileIndex }>();
   let pendingDeletes = new Set<string>();
-  let lastEmit = 0;
 
   let status: CodeIndexStatus = {
     state: 'starting',
@@ -101,19 +94,8 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     errors: [...status.errors],
   });
 
-  const emit = (force = false): void => {
-    const now = performance.now();
-    if (!force && now - lastEmit < STATUS_INTERVAL_MS) return;
-    lastEmit = now;
-    const current = snapshot();
-    for (const listener of listeners) {
-      try {
-        listener(current);
-      } catch (error) {
-        console.error('code index: status listener failed', error);
-      }
-    }
-  };
+  const feed = createStatusFeed('code index', snapshot, STATUS_INTERVAL_MS);
+  const emit = feed.emit;
 
   const problem = (list: IndexProblem[], path: string, reason: string): void => {
     if (list.length < MAX_LISTED_PROBLEMS) list.push({ path, reason });
@@ -217,7 +199,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
 
   const maxFiles = async (): Promise<number> => {
     if (options.maxFiles !== undefined) return Math.max(1, Math.floor(options.maxFiles));
-    return getSetting(MAX_FILES_SETTING, DEFAULT_MAX_FILES, isPositiveInteger).catch(() => DEFAULT_MAX_FILES);
+    return readMaxFilesSetting();
   };
 
   const startPass = (): number => {
@@ -372,10 +354,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
       return symbols ? renderSkeleton(path, symbols) : null;
     },
     status: snapshot,
-    onStatus(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onStatus: feed.listen,
     async whenIdle() {
       // Changes reported while waiting queue more work; wait until the chain is still.
       for (;;) {
@@ -400,7 +379,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
       if (ownsPool) pool.dispose();
       status = { ...status, state: 'disposed' };
       emit(true);
-      listeners.clear();
+      feed.clear();
     },
   };
 }

@@ -1,5 +1,8 @@
 import { effect, signal } from '@preact/signals';
 import type { CodeIndex, CodeIndexStatus } from '../code-index';
+// Only the small limits module: the shell reads and saves the setting without loading an index.
+import { MAX_FILES_SETTING } from '../code-index/limits';
+import { readMaxFilesSetting } from '../code-index/settings';
 import { getSetting, setSetting } from '../storage/db';
 import type { Workspace } from '../workspace/types';
 import { workspace } from './workspace';
@@ -16,9 +19,6 @@ export const indexStatus = signal<CodeIndexStatus | null>(null);
 export const indexSettingsVersion = signal(0);
 let current: { id: string; index: Promise<CodeIndex> } | null = null;
 
-/** Same key the index reads itself (src/code-index/code-index.ts MAX_FILES_SETTING); kept here so the shell does not load the index to show a setting. */
-const MAX_FILES_SETTING = 'codeIndex.maxFiles';
-const DEFAULT_MAX_FILES = 20_000;
 /** Index files the ignore rules leave out (node_modules, .gitignore'd): off unless the user asks. */
 const INCLUDE_IGNORED_SETTING = 'codeIndex.includeIgnored';
 
@@ -27,12 +27,11 @@ export interface IndexSettings {
   includeIgnored: boolean;
 }
 
-const isPositiveInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 export async function loadIndexSettings(): Promise<IndexSettings> {
   const [maxFiles, includeIgnored] = await Promise.all([
-    getSetting(MAX_FILES_SETTING, DEFAULT_MAX_FILES, isPositiveInteger).catch(() => DEFAULT_MAX_FILES),
+    readMaxFilesSetting(),
     getSetting(INCLUDE_IGNORED_SETTING, false, isBoolean).catch(() => false),
   ]);
   return { maxFiles, includeIgnored };

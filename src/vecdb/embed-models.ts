@@ -1,3 +1,4 @@
+import { isPositiveInteger } from '../code-index/limits';
 import type { EmbedModelSpec } from '../worker-api/embed';
 
 /**
@@ -67,10 +68,6 @@ export function tinyEmbedFixture(options: { dtype?: 'fp32' | 'q8'; device?: Embe
 }
 
 /** A vector length or a token limit: a whole number above zero (384.5 would make the vector store throw). */
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
-}
-
 export function isEmbedModelSpec(value: unknown): value is EmbedModelSpec {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<EmbedModelSpec>;

@@ -1,4 +1,6 @@
 import { createWorkQueue } from '../workspace/work-queue';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES } from '../code-index/limits';
+import { createStatusFeed } from '../code-index/status-feed';
 import { contentHash } from '../code-index/content-hash';
 import { yieldToUi } from '../code-index/yield';
 import { progressCallback, type RemoteApi } from '../worker-api/connect';
@@ -121,8 +123,7 @@ export interface SemanticIndex {
   forget(): Promise<void>;
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
-export const DEFAULT_MAX_FILES = 20_000;
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES };
 /** Chunks sent to the worker per call. */
 const UPSERT_BATCH = 64;
 const STATUS_INTERVAL_MS = 100;
@@ -151,8 +152,6 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   const includeIgnored = options.includeIgnored ?? false;
-  const listeners = new Set<(status: SemanticIndexStatus) => void>();
-  if (options.onStatus) listeners.add(options.onStatus);
   /** Path -> the file as last indexed (restored from storage, or read in this session). */
   const known = new Map<string, KnownFile>();
 
@@ -164,7 +163,6 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
   let running = false;
   let modelLoad: Promise<boolean> = Promise.resolve(false);
   let opened: Promise<boolean> = Promise.resolve(false);
-  let lastEmit = 0;
   let status: SemanticIndexStatus = {
     state: 'starting',
     done: 0,
@@ -196,20 +194,12 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
     return status.chunks > 0 ? 'keyword only' : 'none';
   };
   const snapshot = (): SemanticIndexStatus => ({ ...status, skipped: [...status.skipped] });
+  const feed = createStatusFeed('semantic index', snapshot, STATUS_INTERVAL_MS);
+  if (options.onStatus) feed.listen(options.onStatus);
   const emit = (force = false): void => {
     status.state = stateNow();
     status.searchMode = searchModeNow();
-    const now = performance.now();
-    if (!force && now - lastEmit < STATUS_INTERVAL_MS) return;
-    lastEmit = now;
-    const current = snapshot();
-    for (const listener of listeners) {
-      try {
-        listener(current);
-      } catch (error) {
-        console.error('semantic index: status listener failed', error);
-      }
-    }
+    feed.emit(force);
   };
   const set = (patch: Partial<SemanticIndexStatus>, force = false): void => {
     status = { ...status, ...patch };
@@ -478,7 +468,7 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
     disposed = true;
     unwatch();
     set({ state: 'disposed' }, true);
-    listeners.clear();
+    feed.clear();
   };
 
   const unavailable = (): Error => new Error(`The semantic index is not available: ${fatal ?? status.error ?? 'unknown error'}`);
@@ -494,10 +484,7 @@ export function createSemanticIndex(workspace: Workspace, options: SemanticIndex
 
   return {
     status: snapshot,
-    onStatus(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onStatus: feed.listen,
     async whenIdle() {
       for (;;) {
         const [o, m, w] = [opened, modelLoad, queue.tail];
