@@ -143,6 +143,54 @@ test('indexes an OPFS project in the worker pool and answers definition and refe
   await page.evaluate(() => window.astIndex!.dispose());
 });
 
+test('definitions come from the quick taggers in the workers before tree-sitter has parsed any file', async ({ page }) => {
+  const seen = await page.evaluate(
+    async ({ dir, db }) => {
+      const { createCodeIndex } = (await import('/src/code-index/index.ts' as string)) as CodeIndexModule;
+      const { HandleWorkspace } = (await import('/src/workspace/handle-workspace.ts' as string)) as HandleWorkspaceModule;
+      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
+      const index = createCodeIndex(new HandleWorkspace({ id: 'ast-e2e-quick', source: 'opfs', root }), { dbName: db, maxFiles: 1000 });
+      const phases = new Set<string>();
+      index.onStatus((s) => void (s.phase && phases.add(s.phase)));
+      // Parse results arrive as worker messages; from the gate opening to these answers only
+      // microtasks run, so what they show is the quick tags alone.
+      const early = await index.whenDefinitions();
+      const paths = async (q: string) => (await index.definitions(q, { fuzzy: false })).map((m) => `${m.symbol.kind} ${m.symbol.path} ${m.symbol.file}:${m.symbol.line1}-${m.symbol.line2}`);
+      const quick = {
+        status: { phase: early.phase, files: early.files, quick: early.quick, usages: early.usages },
+        cartTotal: await paths('Cart.total'),
+        load: await paths('Store::load'),
+        serve: await paths('serve'),
+        start: await paths('Engine.start'),
+        rateRefs: (await index.references('rate')).length,
+      };
+      const done = await index.whenIdle();
+      const result = {
+        quick,
+        done: { phase: done.phase, quick: done.quick },
+        phases: [...phases].sort(),
+        cartTotal: await paths('Cart.total'),
+        rateRefs: (await index.references('rate')).length,
+      };
+      index.dispose();
+      return result;
+    },
+    { dir: DIR, db: DB },
+  );
+  expect(seen.quick).toEqual({
+    status: { phase: 'parsing', files: 6, quick: 6, usages: 0 },
+    cartTotal: ['method shop::cart::Cart::total shop/cart.py:4-5'],
+    load: ['method web::app::Store::load web/app.ts:2-4'],
+    serve: ['function main::serve server/main.go:7-7'],
+    start: ['method core::Engine::start core/lib.rs:4-4'],
+    rateRefs: 0,
+  });
+  expect(seen.phases).toEqual(['definitions', 'parsing']);
+  expect(seen.done).toEqual({ phase: null, quick: 0 });
+  expect(seen.cartTotal).toEqual(seen.quick.cartTotal); // tree-sitter agrees
+  expect(seen.rateRefs).toBe(1);
+});
+
 test('an edit shows up in the index, and a reload re-parses only the changed files', async ({ page }) => {
   await openIndex(page);
 

@@ -83,3 +83,20 @@ describe('parsing (web-tree-sitter in Node, grammars from node_modules)', () => 
     expect(result).toMatchObject({ ok: false, reason: 'error', message: expect.stringContaining('without grammar locations') });
   });
 });
+
+describe('quick tags', () => {
+  it('tags definitions without loading the parser; languages without a tagger wait for the parse', async () => {
+    const ast = inProcess(createAstService({ locate: nodeGrammarLocator() }));
+    const results = await ast.api.tagFiles([
+      { path: 'shop/cart.py', text: 'class Cart:\n    def total(self):\n        return 1\n' },
+      { path: 'lib.c', text: 'int f(void) { return 1; }\n' },
+      { path: 'notes.txt', text: 'plain' },
+    ]);
+    expect(results.map((r) => r.definitions?.map((d) => `${d.kind} ${d.path} L${d.line1}-${d.line2}`) ?? null)).toEqual([
+      ['class shop::cart::Cart L1-3', 'method shop::cart::Cart::total L2-3'],
+      null,
+      null,
+    ]);
+    expect(await ast.api.status()).toEqual({ ready: false, languages: [] });
+  });
+});

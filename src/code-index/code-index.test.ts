@@ -254,4 +254,67 @@ describe('createCodeIndex', () => {
     expect(await new IndexStore('ws-2').load().next()).toEqual({ done: true, value: undefined });
     expect(store.key).toBe('ast:ws-1');
   });
+
+  it('answers definitions from the quick tagger before tree-sitter has parsed anything, then adds usages', async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let parsedBatches = 0;
+    const heldPool = createAstPool({
+      size: 1,
+      spawn: () => {
+        const service = createAstService({ locate: nodeGrammarLocator() });
+        return inProcess({
+          ...service,
+          parseFiles: async (files: Parameters<typeof service.parseFiles>[0]) => {
+            await held;
+            parsedBatches++;
+            return service.parseFiles(files);
+          },
+        });
+      },
+    });
+    try {
+      const idx = index({ pool: heldPool });
+      const early = await idx.whenDefinitions();
+      expect(parsedBatches).toBe(0);
+      expect(early).toMatchObject({ state: 'indexing', phase: 'parsing', files: 3, quick: 3, usages: 0 });
+      const [total] = await idx.definitions('Cart.total');
+      expect(total?.symbol).toMatchObject({ path: 'shop::cart::Cart::total', kind: 'method', line1: 4, file: 'shop/cart.py' });
+      expect((await idx.definitions('checkout'))[0]?.symbol).toMatchObject({ path: 'app::main::checkout', kind: 'function', line1: 3 });
+      expect(await idx.references('rate')).toEqual([]);
+
+      release();
+      const done = await idx.whenIdle();
+      expect(parsedBatches).toBeGreaterThan(0);
+      expect(done).toMatchObject({ state: 'ready', phase: null, quick: 0, definitions: 8 });
+      expect((await idx.references('rate')).map((r) => `${r.file}:${r.line}`)).toEqual(['shop/cart.py:5', 'shop/tax.py:6']);
+    } finally {
+      heldPool.dispose();
+    }
+  });
+
+  it('keeps a file findable by its quick-tagged definitions when its parse fails', async () => {
+    const failingPool = createAstPool({
+      size: 1,
+      spawn: () => {
+        const service = createAstService({ locate: nodeGrammarLocator() });
+        return inProcess({
+          ...service,
+          parseFiles: async (files: Parameters<typeof service.parseFiles>[0]) =>
+            (await service.parseFiles(files)).map((r) =>
+              r.ok && r.file.path === 'shop/tax.py' ? { ok: false as const, path: r.file.path, reason: 'error' as const, message: 'shop/tax.py: parsing took longer than 10 s; skipped' } : r,
+            ),
+        });
+      },
+    });
+    try {
+      const idx = index({ pool: failingPool });
+      const status = await idx.whenIdle();
+      expect(status.quick).toBe(1);
+      expect(status.errors).toEqual([{ path: 'shop/tax.py', reason: expect.stringMatching(/longer than 10 s.*quick tagger are kept/) }]);
+      expect((await idx.definitions('Invoice.total'))[0]?.symbol).toMatchObject({ file: 'shop/tax.py', line1: 5 });
+    } finally {
+      failingPool.dispose();
+    }
+  });
 });

@@ -18,6 +18,8 @@ export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, MAX_FILES_SETTING } from './
 const WRITE_BATCH = 128;
 const MAX_LISTED_PROBLEMS = 200;
 const STATUS_INTERVAL_MS = 100;
+/** An update touching at least this many files tags them all before parsing any (a branch switch, a big pull). */
+const QUICK_UPDATE_FILES = 64;
 
 /** What the index remembers of each indexed file. */
 interface KnownFile {
@@ -34,6 +36,18 @@ interface Candidate {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Open until a pass has every file's definitions in (tagged, parsed or cached). */
+interface DefinitionsGate {
+  promise: Promise<void>;
+  open(): void;
+}
+
+function closedGate(): DefinitionsGate {
+  let open = (): void => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
 }
 
 /**
@@ -59,6 +73,14 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
   const store = options.persist === false ? null : new IndexStore(workspace.id, options.dbName);
   const table = new SymbolTable();
   const known = new Map<string, KnownFile>();
+  /** Files whose table entry holds quick-tagged definitions only, waiting for their parse. */
+  const quickOnly = new Set<string>();
+  /** Closed while a pass is still finding definitions; the first pass is queued from the start. */
+  let definitionsGate: DefinitionsGate | null = closedGate();
+  const openDefinitionsGate = (): void => {
+    definitionsGate?.open();
+    definitionsGate = null;
+  };
 
   let disposed = false;
   let firstPass = true;
@@ -69,6 +91,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
 
   let status: CodeIndexStatus = {
     state: 'starting',
+    phase: null,
     done: 0,
     total: 0,
     parsed: 0,
@@ -76,6 +99,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     files: 0,
     definitions: 0,
     usages: 0,
+    quick: 0,
     skipped: [],
     skippedCount: 0,
     errors: [],
@@ -90,6 +114,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     files: table.fileCount,
     definitions: table.definitionCount,
     usages: table.usageCount,
+    quick: quickOnly.size,
     skipped: [...status.skipped],
     errors: [...status.errors],
   });
@@ -135,19 +160,28 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
 
   const forget = (path: string): void => {
     table.remove(path);
+    quickOnly.delete(path);
     pendingPuts.delete(path);
     if (known.delete(path) && store) pendingDeletes.add(path);
   };
 
   const adopt = (path: string, entry: KnownFile): void => {
+    quickOnly.delete(path);
     table.set({ path, language: entry.data.language, definitions: entry.data.definitions, usages: entry.data.usages });
   };
 
   // ---- indexing files -----------------------------------------------------------
 
-  /** Reads, hashes and (when changed) parses files through the pool; records every outcome. */
-  const indexFiles = (files: Candidate[]): Promise<void> =>
-    runParsePipeline(files, pool, {
+  /**
+   * Reads, hashes and (when changed) parses files through the pool; records every outcome.
+   * `quick`: tag every changed file first (definitions only, at ctags speed), then parse.
+   * `warm`: grammars to load in every worker ahead of the parse; in a quick pass only once the
+   * tagging is done, since compiling a grammar's wasm would hold a worker's tagging up.
+   */
+  const indexFiles = (files: Candidate[], quick: boolean, warm: string[] = []): Promise<void> => {
+    const languageOf = new Map(files.map((f) => [f.path, f.language]));
+    if (!quick && warm.length > 0) pool.prepare(warm);
+    return runParsePipeline(files, pool, {
       previous: (path) => {
         const entry = known.get(path);
         return entry && { hash: entry.hash, size: entry.data.size, mtime: entry.data.mtime };
@@ -191,32 +225,66 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
         // Disposed mid-pass: the pool refused the batch; keep the cached entry for next time.
         if (disposed) return;
         status.done++;
+        if (!gone && quickOnly.has(path)) {
+          // A parse that failed (e.g. timed out) still leaves the file findable by its definitions.
+          fail(path, `${reason} (its definitions from the quick tagger are kept; no usages)`);
+          return;
+        }
         if (!gone) fail(path, reason);
         forget(path);
       },
+      tagged(path, definitions) {
+        if (disposed) return;
+        status.done++;
+        if (definitions === null) return;
+        const language = languageOf.get(path) ?? 'plaintext';
+        // Usages of the previous version stay until the parse replaces them: roughly right beats none.
+        table.set({ path, language, definitions, usages: known.get(path)?.data.usages ?? [] });
+        quickOnly.add(path);
+      },
+      tagsDone(toParse) {
+        if (toParse > 0 && warm.length > 0) pool.prepare(warm);
+        status = { ...status, phase: 'parsing', done: 0, total: toParse };
+        openDefinitionsGate();
+        emit(true);
+      },
       progress: () => emit(),
-    });
+    }, { quick });
+  };
 
   const maxFiles = async (): Promise<number> => {
     if (options.maxFiles !== undefined) return Math.max(1, Math.floor(options.maxFiles));
     return readMaxFilesSetting();
   };
 
-  const startPass = (): number => {
-    status = { ...status, state: 'indexing', done: 0, total: 0, parsed: 0, cached: 0, skipped: [], skippedCount: 0, errors: [] };
+  const startPass = (quick: boolean): number => {
+    if (quick) definitionsGate ??= closedGate();
+    status = {
+      ...status,
+      state: 'indexing',
+      phase: quick ? 'definitions' : 'parsing',
+      done: 0,
+      total: 0,
+      parsed: 0,
+      cached: 0,
+      skipped: [],
+      skippedCount: 0,
+      errors: [],
+    };
     emit(true);
     return performance.now();
   };
 
   const endPass = (started: number): void => {
     flushWrites();
-    status = { ...status, state: 'ready', lastPassMs: performance.now() - started };
+    openDefinitionsGate();
+    status = { ...status, state: 'ready', phase: null, lastPassMs: performance.now() - started };
     emit(true);
   };
 
   /** Walks the workspace and brings the index in line with it. */
   const fullPass = async (): Promise<void> => {
-    const started = startPass();
+    const started = startPass(true);
     if (firstPass) {
       firstPass = false;
       if (store) {
@@ -258,15 +326,14 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     const over = candidates.length > cap ? candidates.splice(cap) : [];
     for (const f of over) skip(f.path, `over the ${cap}-file limit of the code index (setting ${MAX_FILES_SETTING})`);
     const present = new Set(candidates.map((c) => c.path));
-    for (const path of [...known.keys()]) if (!present.has(path)) forget(path);
-    for (const path of table.paths()) if (!present.has(path)) table.remove(path);
+    // The table also holds files that are not in `known` (quick-tagged, or their parse failed).
+    for (const path of new Set([...known.keys(), ...table.paths()])) if (!present.has(path)) forget(path);
     status.total = candidates.length;
     status.truncated = over.length > 0;
     status.unsupported = unsupported;
     const languages = [...new Set(candidates.filter((c) => !known.has(c.path)).map((c) => c.language))];
-    if (languages.length > 0) pool.prepare(languages);
     emit(true);
-    await indexFiles(candidates);
+    await indexFiles(candidates, true, languages);
     endPass(started);
   };
 
@@ -276,14 +343,13 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
       await fullPass(); // ignore rules changed: the set of files may have too
       return;
     }
-    const started = startPass();
+    const started = startPass(changes.size >= QUICK_UPDATE_FILES);
     const cap = await maxFiles();
     const toIndex: Candidate[] = [];
     for (const [path, type] of changes) {
       if (type === 'deleted') {
         const under = `${path}/`;
-        for (const p of [...known.keys()]) if (p === path || p.startsWith(under)) forget(p);
-        for (const p of table.paths()) if (p === path || p.startsWith(under)) table.remove(p);
+        for (const p of new Set([...known.keys(), ...table.paths()])) if (p === path || p.startsWith(under)) forget(p);
         continue;
       }
       const language = indexedLanguageForPath(path);
@@ -313,7 +379,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
       return false;
     });
     status.total = accepted.length;
-    await indexFiles(accepted);
+    await indexFiles(accepted, status.phase === 'definitions');
     endPass(started);
   };
 
@@ -322,7 +388,8 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     applyChanges,
     onError: (error) => {
       fail('', `indexing stopped: ${message(error)}`);
-      status = { ...status, state: 'ready' };
+      openDefinitionsGate();
+      status = { ...status, state: 'ready', phase: null };
       emit(true);
     },
   });
@@ -355,6 +422,10 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     },
     status: snapshot,
     onStatus: feed.listen,
+    async whenDefinitions() {
+      for (let gate = definitionsGate; gate; gate = definitionsGate) await gate.promise;
+      return snapshot();
+    },
     async whenIdle() {
       // Changes reported while waiting queue more work; wait until the chain is still.
       for (;;) {
@@ -375,6 +446,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     dispose() {
       if (disposed) return;
       disposed = true;
+      openDefinitionsGate();
       unwatch();
       if (ownsPool) pool.dispose();
       status = { ...status, state: 'disposed' };

@@ -1,4 +1,5 @@
 import type { Node, Query } from 'web-tree-sitter';
+import { SIGNATURE_MAX, collapseSignature } from './signature';
 import { SYMBOL_KINDS, type AstDefinition, type AstUsage, type SymbolKind, type UsageKind } from '../worker-api/ast';
 
 /**
@@ -34,7 +35,6 @@ const NOT_CONTAINERS = new Set<string>(['type', 'macro']);
 const TYPE_USAGES = new Set<string>(['type', 'new', 'inherit']);
 const VALUE_KINDS = new Set<string>(['function', 'method', 'variable', 'constant']);
 const SELF_RECEIVERS = new Set(['self', 'this', 'cls', '$this', 'static', 'Self', '@']);
-const SIGNATURE_MAX = 160;
 
 /** A definition (or a scope such as `impl Foo`) while the file is being processed. */
 interface Container {
@@ -96,26 +96,26 @@ export function isSelfReceiver(receiver: string): boolean {
   return SELF_RECEIVERS.has(receiver);
 }
 
-function collapse(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > SIGNATURE_MAX ? `${flat.slice(0, SIGNATURE_MAX - 1)}…` : flat;
-}
-
 function signatureOf(c: Container, text: string): string {
   if (c.hasBody) {
     // The declaration up to where its body starts.
     const body = c.node.childForFieldName('body');
     if (body && body.startIndex > c.start) {
-      return collapse(text.slice(c.start, body.startIndex).replace(/[\s{:=]*$/, ''));
+      return collapseSignature(text.slice(c.start, body.startIndex).replace(/[\s{:=]*$/, ''));
     }
   }
   const firstLine = text.indexOf('\n', c.start);
   const lineEnd = firstLine < 0 || firstLine > c.nodeEnd ? c.nodeEnd : firstLine;
-  return collapse(text.slice(c.start, Math.min(lineEnd, c.start + SIGNATURE_MAX * 2)));
+  return collapseSignature(text.slice(c.start, Math.min(lineEnd, c.start + SIGNATURE_MAX * 2)));
 }
 
 function contains(outer: Container, start: number, end: number): boolean {
   return outer.start <= start && end <= outer.end;
+}
+
+/** Names bound by one statement (`a, b = 1, 2`, Go's `var a, b int`) share its node: siblings, not nested. */
+function sameStatement(outer: Container, inner: Container): boolean {
+  return outer.node.id === inner.node.id && VALUE_KINDS.has(outer.kind) && VALUE_KINDS.has(inner.kind);
 }
 
 export function extractSymbols({ text, root, query, modulePrefix, resolveImport }: ExtractInput): Extracted {
@@ -233,7 +233,7 @@ export function extractSymbols({ text, root, query, modulePrefix, resolveImport 
   // Containment sweep: outer containers come first, so a stack gives each one its parent.
   const stack: Container[] = [];
   for (const c of sorted) {
-    while (stack.length > 0 && !contains(stack[stack.length - 1]!, c.start, c.end)) stack.pop();
+    while (stack.length > 0 && (!contains(stack[stack.length - 1]!, c.start, c.end) || sameStatement(stack[stack.length - 1]!, c))) stack.pop();
     const parent = stack[stack.length - 1] ?? null;
     c.parent = parent;
     c.segments = [...(parent ? parent.segments : prefix), ...c.qualifier, c.name];

@@ -9,7 +9,7 @@ function text(path: string, body: string): ReadTextResult {
   return { kind: 'text', path, text: body, encoding: 'utf-8', bom: false, eol: 'lf', size: body.length, mtime: 7 };
 }
 
-/** A one-worker pool that records its batches and how many were in flight at once. */
+/** A one-worker pool that records its batches (`tag:` for quick tagging) and how many were in flight at once. */
 function recordingPool() {
   const batches: string[][] = [];
   let inFlight = 0;
@@ -26,6 +26,16 @@ function recordingPool() {
           ? { ok: false, path: f.path, reason: 'error', message: `${f.path}: parse failed` }
           : { ok: true, file: { path: f.path, language: 'python', definitions: [], usages: [], hasErrors: false, ms: 1 } },
       );
+    },
+    async tag(files: ParseRequest[]) {
+      batches.push(files.map((f) => `tag:${f.path}`));
+      await new Promise((r) => setTimeout(r, 1));
+      return files.map((f) => ({
+        path: f.path,
+        definitions: f.path.endsWith('.py')
+          ? [{ name: f.text, path: f.text, kind: 'function' as const, line1: 1, line2: 1, nameLine: 1, nameColumn: 1, signature: '', parent: null }]
+          : null,
+      }));
     },
     prepare() {},
     dispose() {},
@@ -86,5 +96,39 @@ describe('runParsePipeline', () => {
     // 100-character batches: a+b close one, c+bad go last; at most 2 batches per worker in flight.
     expect(batches).toEqual([['a.py', 'b.py'], ['c.py', 'bad.py']]);
     expect(maxInFlight()).toBeLessThanOrEqual(2);
+  });
+
+  it('quick mode: tags every changed file before parsing any, and re-reads texts it could not keep', async () => {
+    const { pool, batches } = recordingPool();
+    const contents: Record<string, string> = { 'a.py': 'alpha', 'b.py': 'beta', 'c.js': 'gamma', 'big.py': 'x'.repeat(50) };
+    const reads: string[] = [];
+    const log: string[] = [];
+    const hooks: PipelineHooks = {
+      previous: () => undefined,
+      read: async (path) => {
+        reads.push(path);
+        return text(path, contents[path]!);
+      },
+      cancelled: () => false,
+      unchanged: () => {},
+      parsed: (file) => log.push(`parsed ${file.path}`),
+      skipped: () => {},
+      failed: (path, message) => log.push(`failed ${path}: ${message}`),
+      progress: () => {},
+      tagged: (path, definitions) => log.push(`tagged ${path} ${definitions ? definitions.map((d) => d.name).join() : 'none'}`),
+      tagsDone: (toParse) => log.push(`tags done, ${toParse} to parse`),
+    };
+    // 20 characters kept: a.py, b.py and c.js fit, big.py must be read again for its parse.
+    await runParsePipeline(['a.py', 'b.py', 'c.js', 'big.py'].map((path) => ({ path })), pool, hooks, {
+      quick: true,
+      retainChars: 20,
+      readConcurrency: 1,
+      batchChars: 10,
+    });
+    const done = log.indexOf('tags done, 4 to parse');
+    expect(log.slice(0, done).sort()).toEqual(['tagged a.py alpha', 'tagged b.py beta', 'tagged big.py ' + 'x'.repeat(50), 'tagged c.js none']);
+    expect(log.slice(done + 1).sort()).toEqual(['parsed a.py', 'parsed b.py', 'parsed big.py', 'parsed c.js']);
+    expect(batches.findIndex((b) => !b[0]!.startsWith('tag:'))).toBeGreaterThan(batches.findLastIndex((b) => b[0]!.startsWith('tag:')));
+    expect(reads).toEqual(['a.py', 'b.py', 'c.js', 'big.py', 'big.py']);
   });
 });

@@ -1,4 +1,4 @@
-import type { ParsedFile, ParseRequest, ParseResult } from '../worker-api/ast';
+import type { AstDefinition, ParsedFile, ParseRequest, ParseResult, TagResult } from '../worker-api/ast';
 import type { ReadTextResult } from '../workspace/types';
 import { contentHash } from './content-hash';
 import type { AstPool } from './types';
@@ -9,6 +9,11 @@ import { yieldToUi } from './yield';
  * batches, so that reading (main thread, browser IPC) overlaps parsing (the
  * workers) and every worker always has its next batch queued. What to do with
  * each outcome is the caller's (the index's tables, cache and status).
+ *
+ * With `quick`, every changed file is first quick-tagged (quick-tags/: a
+ * ctags-like lexer, definitions only, several times cheaper than tree-sitter)
+ * and only then parsed: on a big first pass "where is X defined" can answer
+ * long before the usages are in.
  */
 
 /** A file to index; size and mtime when the walk had them (they let unchanged files skip the read). */
@@ -41,91 +46,175 @@ export interface PipelineHooks {
   failed(path: string, message: string, gone: boolean): void;
   /** After each batch comes back (for progress). */
   progress(): void;
+  /** Quick mode: a changed file's definitions from its quick tagger (null: none for its language); it is parsed later. */
+  tagged?(path: string, definitions: AstDefinition[] | null, version: FileVersion): void;
+  /** Quick mode: every file is tagged, unchanged or skipped; `toParse` files are parsed next. */
+  tagsDone?(toParse: number): void;
 }
 
 export interface PipelineLimits {
   /** Files read at once (each read is a few browser IPCs). Default 16. */
   readConcurrency?: number;
-  /** A batch closes at this many UTF-16 units or files. Default 96 K / 48. */
+  /** A parse batch closes at this many UTF-16 units or files. Default 96 K / 48. */
   batchChars?: number;
   batchFiles?: number;
-  /** Batches in flight per worker: one being parsed, one waiting. Default 2. */
+  /** Batches in flight per worker: one being worked on, one waiting. Default 2. */
   batchesPerWorker?: number;
+  /** Tag every changed file before parsing any (see above). Default false. */
+  quick?: boolean;
+  /** Quick mode keeps texts read for tagging up to this many UTF-16 units for the parse; the rest are read again. Default 48 M. */
+  retainChars?: number;
+}
+
+/** A changed file on its way to a worker; `text` is null once let go (quick mode, over `retainChars`). */
+interface Item {
+  path: string;
+  text: string | null;
+  version: FileVersion;
 }
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function runParsePipeline(files: readonly PipelineFile[], pool: AstPool, hooks: PipelineHooks, limits: PipelineLimits = {}): Promise<void> {
-  const { readConcurrency = 16, batchChars = 96 * 1024, batchFiles = 48, batchesPerWorker = 2 } = limits;
+/** Groups items into batches and keeps at most `maxInFlight` of them at the pool. */
+function createBatcher<R>(
+  limits: { batchChars: number; batchFiles: number; maxInFlight: number },
+  run: (requests: ParseRequest[]) => Promise<R[]>,
+  settle: (item: Item, result: R | undefined) => void,
+  lost: (item: Item, message: string) => void,
+  progress: () => void,
+) {
   const inFlight = new Set<Promise<void>>();
-  const maxInFlight = Math.max(1, pool.size * batchesPerWorker);
-  let batch: { request: ParseRequest; version: FileVersion }[] = [];
+  let batch: Item[] = [];
   let chars = 0;
-
-  const settle = (item: (typeof batch)[number], result: ParseResult | undefined): void => {
-    if (result?.ok) hooks.parsed(result.file, item.version);
-    else hooks.failed(item.request.path, result ? result.message : 'the AST worker returned no result', false);
-  };
-
   const send = async (): Promise<void> => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
     chars = 0;
-    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    const job = pool.parse(items.map((i) => i.request)).then(
+    while (inFlight.size >= limits.maxInFlight) await Promise.race(inFlight);
+    const job = run(items.map((i) => ({ path: i.path, text: i.text ?? '' }))).then(
       (results) => items.forEach((item, i) => settle(item, results[i])),
-      (error: unknown) => items.forEach((item) => settle(item, { ok: false, path: item.request.path, reason: 'error', message: message(error) })),
+      (error: unknown) => items.forEach((item) => lost(item, message(error))),
     );
     const tracked = job.finally(() => {
       inFlight.delete(tracked);
-      hooks.progress();
+      progress();
     });
     inFlight.add(tracked);
   };
+  return {
+    async add(item: Item & { text: string }): Promise<void> {
+      batch.push(item);
+      chars += item.text.length;
+      if (chars >= limits.batchChars || batch.length >= limits.batchFiles) await send();
+    },
+    async finish(): Promise<void> {
+      await send();
+      await Promise.all(inFlight);
+    },
+  };
+}
 
-  const handleOne = async (file: PipelineFile): Promise<void> => {
-    const previous = hooks.previous(file.path);
+/** Runs `handle` over `items` with `concurrency` lanes, yielding to the page every ~12 ms of synchronous work. */
+async function inLanes<T>(items: readonly T[], concurrency: number, cancelled: () => boolean, handle: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let lastYield = performance.now();
+  const lane = async (): Promise<void> => {
+    while (next < items.length && !cancelled()) {
+      // Cached files take no await at all; keep the page responsive through long runs of them.
+      if (performance.now() - lastYield > 12) {
+        await yieldToUi();
+        lastYield = performance.now();
+      }
+      await handle(items[next++]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}
+
+export async function runParsePipeline(files: readonly PipelineFile[], pool: AstPool, hooks: PipelineHooks, limits: PipelineLimits = {}): Promise<void> {
+  const { readConcurrency = 16, batchChars = 96 * 1024, batchFiles = 48, batchesPerWorker = 2, quick = false, retainChars = 48 * 1024 * 1024 } = limits;
+  const maxInFlight = Math.max(1, pool.size * batchesPerWorker);
+
+  const parser = createBatcher<ParseResult>(
+    { batchChars, batchFiles, maxInFlight },
+    (requests) => pool.parse(requests),
+    (item, result) => {
+      if (result?.ok) hooks.parsed(result.file, item.version);
+      else hooks.failed(item.path, result ? result.message : 'the AST worker returned no result', false);
+    },
+    (item, why) => hooks.failed(item.path, why, false),
+    hooks.progress,
+  );
+  // Tagging costs little per character, so its batches are bigger: fewer round trips.
+  const tagger = createBatcher<TagResult>(
+    { batchChars: batchChars * 8, batchFiles: batchFiles * 8, maxInFlight },
+    (requests) => pool.tag(requests),
+    (item, result) => hooks.tagged?.(item.path, result?.definitions ?? null, item.version),
+    (item) => hooks.tagged?.(item.path, null, item.version),
+    hooks.progress,
+  );
+
+  /** Reads and hashes one file; null when it is unchanged, skipped or unreadable (each reported). */
+  const readChanged = async (file: PipelineFile, compare: boolean): Promise<(Item & { text: string }) | null> => {
+    const previous = compare ? hooks.previous(file.path) : undefined;
     if (previous && file.size !== undefined && file.size === previous.size && file.mtime === previous.mtime) {
       hooks.unchanged(file.path, null);
-      return;
+      return null;
     }
     let read: ReadTextResult;
     try {
       read = await hooks.read(file.path);
     } catch (error) {
       hooks.failed(file.path, message(error), (error as { name?: string }).name === 'NotFoundError');
-      return;
+      return null;
     }
     if (read.kind !== 'text') {
       hooks.skipped(file.path, read.reason);
-      return;
+      return null;
     }
     const version: FileVersion = { hash: contentHash(read.text), size: read.size, mtime: read.mtime };
     if (previous && previous.hash === version.hash) {
       hooks.unchanged(file.path, version);
-      return;
+      return null;
     }
-    batch.push({ request: { path: file.path, text: read.text }, version });
-    chars += read.text.length;
-    if (chars >= batchChars || batch.length >= batchFiles) await send();
+    return { path: file.path, text: read.text, version };
   };
 
-  let next = 0;
-  let lastYield = performance.now();
-  const lane = async (): Promise<void> => {
-    while (next < files.length && !hooks.cancelled()) {
-      // Cached files take no await at all; keep the page responsive through long runs of them.
-      if (performance.now() - lastYield > 12) {
-        await yieldToUi();
-        lastYield = performance.now();
-      }
-      await handleOne(files[next++]!);
+  if (!quick) {
+    await inLanes(files, readConcurrency, hooks.cancelled, async (file) => {
+      const item = await readChanged(file, true);
+      if (item) await parser.add(item);
+    });
+    await parser.finish();
+    return;
+  }
+
+  const toParse: Item[] = [];
+  let retained = 0;
+  await inLanes(files, readConcurrency, hooks.cancelled, async (file) => {
+    const item = await readChanged(file, true);
+    if (!item) return;
+    const keep = retained + item.text.length <= retainChars;
+    if (keep) retained += item.text.length;
+    toParse.push({ ...item, text: keep ? item.text : null });
+    await tagger.add(item);
+  });
+  await tagger.finish();
+  if (hooks.cancelled()) return;
+  hooks.tagsDone?.(toParse.length);
+  await inLanes(toParse, readConcurrency, hooks.cancelled, async (item) => {
+    if (item.text !== null) {
+      const text = item.text;
+      item.text = null; // the batch holds it now; let it go with the batch
+      await parser.add({ ...item, text });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(readConcurrency, files.length) }, lane));
-  await send();
-  await Promise.all(inFlight);
+    // Read again; a change since the tagging just means the newer text is parsed.
+    const again = await readChanged({ path: item.path }, false);
+    if (again) await parser.add(again);
+  });
+  await parser.finish();
 }

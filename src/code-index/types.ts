@@ -1,4 +1,4 @@
-import type { AstDefinition, AstUsage, ParseRequest, ParseResult } from '../worker-api/ast';
+import type { AstDefinition, AstUsage, ParseRequest, ParseResult, TagResult } from '../worker-api/ast';
 import type { Workspace } from '../workspace/types';
 
 /** Parses batches of files on several AST workers at once (worker-pool.ts). */
@@ -7,6 +7,8 @@ export interface AstPool {
   readonly size: number;
   /** Parses on the least busy worker; one result per file, in order. A worker that dies is replaced. */
   parse(files: ParseRequest[]): Promise<ParseResult[]>;
+  /** Quick-tags on the least busy worker (definitions only); one result per file, in order. */
+  tag(files: ParseRequest[]): Promise<TagResult[]>;
   /** Starts every worker and loads these languages' grammars now, ahead of the first batch. */
   prepare(languages: string[]): void;
   dispose(): void;
@@ -55,7 +57,13 @@ export interface IndexProblem {
 /** What the index is doing, for a progress bar and for tools to report. */
 export interface CodeIndexStatus {
   state: 'starting' | 'indexing' | 'ready' | 'disposed';
-  /** Files handled so far in the current pass, of `total` (the files to index after limits). */
+  /**
+   * While indexing: `definitions` while changed files are quick-tagged (a first pass or a big
+   * update: definitions only, ctags-like, fast), then `parsing` while tree-sitter parses them
+   * (precise ranges, usages). `done`/`total` count the current phase. Null when not indexing.
+   */
+  phase: 'definitions' | 'parsing' | null;
+  /** Files handled so far in the current phase, of `total` (the files to index after limits). */
   done: number;
   total: number;
   /** Of those, parsed in a worker this pass; reused from the IndexedDB cache (unchanged content). */
@@ -65,6 +73,8 @@ export interface CodeIndexStatus {
   files: number;
   definitions: number;
   usages: number;
+  /** Files whose definitions come from the quick tagger only so far (their usages come with the parse). */
+  quick: number;
   /** Files not indexed: binary, over the size limit, over the file-count cap (at most 200 listed). */
   skipped: IndexProblem[];
   skippedCount: number;
@@ -119,6 +129,12 @@ export interface CodeIndex {
   status(): CodeIndexStatus;
   /** Called on every status change (throttled while indexing); returns the unsubscribe function. */
   onStatus(listener: (status: CodeIndexStatus) => void): () => void;
+  /**
+   * Resolves once the quick-tag phase of a running pass is over: every file of a language with a
+   * quick tagger (Python, JavaScript/TypeScript, Go, Rust) has its definitions in; files of other
+   * languages get theirs with the parse. Usually well before `whenIdle`.
+   */
+  whenDefinitions(): Promise<CodeIndexStatus>;
   /** Resolves once the work queued so far (first pass, updates, IndexedDB writes) is done. */
   whenIdle(): Promise<CodeIndexStatus>;
   /** Re-index these paths now (as if the workspace reported them changed). */

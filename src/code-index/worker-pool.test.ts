@@ -27,6 +27,10 @@ function fakeWorker(index: number, log: string[], behaviour: (files: ParseReques
         }),
       );
     },
+    tagFiles: async (files) => {
+      behaviour(files, crash);
+      return files.map((f) => ({ path: f.path, definitions: [] }));
+    },
   };
   const client = inProcess(api, `fake-${index}`);
   return client;
@@ -78,5 +82,7 @@ describe('createAstPool', () => {
       reason: 'error',
       message: expect.stringContaining('stopped while parsing it twice'),
     });
+    // A tagger crash leaves the file to the parse (no definitions yet), it is not an error.
+    expect(await always.tag([{ path: 'a.py', text: '' }])).toEqual([{ path: 'a.py', definitions: null }]);
   });
 });

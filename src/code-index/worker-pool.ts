@@ -1,4 +1,4 @@
-import type { AstWorkerApi } from '../worker-api/ast';
+import type { AstWorkerApi, ParseRequest } from '../worker-api/ast';
 import { WorkerStoppedError, connectWorker, inProcess, type WorkerClient } from '../worker-api/connect';
 import { originGrammarLocator } from './grammar-urls';
 import type { AstPool } from './types';
@@ -54,34 +54,45 @@ export function createAstPool(options: AstPoolOptions = {}): AstPool {
 
   const refuse = (method: string) => new Error(`${method}() failed: the AST worker pool was disposed`);
 
+  /** Runs one batch on the least busy worker; a worker that dies gets one more try on a fresh one, then `lost` answers. */
+  const run = async <R>(
+    method: 'parse' | 'tag',
+    files: ParseRequest[],
+    call: (api: AstWorkerApi) => Promise<R[]>,
+    lost: (file: ParseRequest, why: string) => R,
+  ): Promise<R[]> => {
+    if (disposed) throw refuse(method);
+    if (files.length === 0) return [];
+    const weight = files.reduce((n, f) => n + f.text.length, 0) + 1;
+    const lane = lanes.reduce((best, l) => (l.load < best.load ? l : best));
+    lane.load += weight;
+    try {
+      return await call(clientOf(lane).api);
+    } catch (error) {
+      if (disposed || !(error instanceof WorkerStoppedError)) throw error;
+      // The worker died (maybe on one of these files): one more try on a fresh worker.
+      try {
+        return await call(clientOf(lane).api);
+      } catch (again) {
+        if (disposed || !(again instanceof WorkerStoppedError)) throw again;
+        return files.map((f) => lost(f, again.message));
+      }
+    } finally {
+      lane.load -= weight;
+    }
+  };
+
   return {
     size,
-    async parse(files) {
-      if (disposed) throw refuse('parse');
-      if (files.length === 0) return [];
-      const weight = files.reduce((n, f) => n + f.text.length, 0) + 1;
-      const lane = lanes.reduce((best, l) => (l.load < best.load ? l : best));
-      lane.load += weight;
-      try {
-        return await clientOf(lane).api.parseFiles(files);
-      } catch (error) {
-        if (disposed || !(error instanceof WorkerStoppedError)) throw error;
-        // The worker died (maybe on one of these files): one more try on a fresh worker.
-        try {
-          return await clientOf(lane).api.parseFiles(files);
-        } catch (again) {
-          if (disposed || !(again instanceof WorkerStoppedError)) throw again;
-          return files.map((f) => ({
-            ok: false as const,
-            path: f.path,
-            reason: 'error' as const,
-            message: `${f.path}: the AST worker stopped while parsing it twice (${again.message})`,
-          }));
-        }
-      } finally {
-        lane.load -= weight;
-      }
-    },
+    parse: (files) =>
+      run('parse', files, (api) => api.parseFiles(files), (f, why) => ({
+        ok: false as const,
+        path: f.path,
+        reason: 'error' as const,
+        message: `${f.path}: the AST worker stopped while parsing it twice (${why})`,
+      })),
+    // A tagger that kills its worker leaves those files to the parse, like a language without one.
+    tag: (files) => run('tag', files, (api) => api.tagFiles(files), (f) => ({ path: f.path, definitions: null })),
     prepare(languages) {
       if (disposed) return;
       // Failures surface again, with the file names, when those files are parsed.

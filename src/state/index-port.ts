@@ -14,19 +14,23 @@ import { semanticConfig, semanticIndexFor } from './semantic-index';
 /** How long a query waits for a first pass before answering from what is indexed so far. */
 const FIRST_PASS_WAIT_MS = 30_000;
 
-/** When each index stops being waited for: one window per index, not per query (`@tree --ast` asks once per file). */
-const deadlines = new WeakMap<object, number>();
+/** When each index stops being waited for: one window per index and kind of wait, not per query (`@tree --ast` asks once per file). */
+const deadlines = new Map<'definitions' | 'idle', WeakMap<object, number>>([
+  ['definitions', new WeakMap()],
+  ['idle', new WeakMap()],
+]);
 
-/** Resolves when the index is idle, or when its wait window has run out; rejects when the query is cancelled. */
-async function waitBounded(index: { whenIdle(): Promise<unknown> }, signal: AbortSignal): Promise<void> {
-  let deadline = deadlines.get(index);
-  if (deadline === undefined) deadlines.set(index, (deadline = Date.now() + FIRST_PASS_WAIT_MS));
+/** Resolves when `ready()` does, or when the index's wait window has run out; rejects when the query is cancelled. */
+async function waitBounded(index: object, kind: 'definitions' | 'idle', ready: () => Promise<unknown>, signal: AbortSignal): Promise<void> {
+  const windows = deadlines.get(kind)!;
+  let deadline = windows.get(index);
+  if (deadline === undefined) windows.set(index, (deadline = Date.now() + FIRST_PASS_WAIT_MS));
   const left = deadline - Date.now();
   if (left <= 0) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   await Promise.race([
-    index.whenIdle(),
+    ready(),
     new Promise((resolve) => (timer = setTimeout(resolve, left))),
     new Promise((_, reject) => {
       onAbort = () => reject(new DOMException('The code index query was cancelled', 'AbortError'));
@@ -39,25 +43,34 @@ async function waitBounded(index: { whenIdle(): Promise<unknown> }, signal: Abor
   });
 }
 
-async function astPort(ws: Workspace, signal: AbortSignal) {
+/**
+ * The AST index for one query. Definitions and outlines need only the first
+ * pass's quick tags (all files' definitions, found at ctags speed); references
+ * need the parse that finds usages.
+ */
+async function astPort(ws: Workspace, signal: AbortSignal, needs: 'definitions' | 'usages') {
   const [{ createAgentIndexPort }, index] = await Promise.all([import('../code-index'), codeIndexFor(ws)]);
-  if (index.status().state !== 'ready') await waitBounded(index, signal);
+  const status = index.status();
+  if (status.state !== 'ready') {
+    if (needs === 'usages') await waitBounded(index, 'idle', () => index.whenIdle(), signal);
+    else if (status.phase !== 'parsing') await waitBounded(index, 'definitions', () => index.whenDefinitions(), signal);
+  }
   return createAgentIndexPort(index);
 }
 
 async function semanticSearch(ws: Workspace, query: string, topN: number, signal: AbortSignal): Promise<CodeLocation[]> {
   const index = await semanticIndexFor(ws);
   if (!index) return [];
-  if (index.status().state !== 'ready') await waitBounded(index, signal);
+  if (index.status().state !== 'ready') await waitBounded(index, 'idle', () => index.whenIdle(), signal);
   return index.search(query, topN, signal);
 }
 
 /** For @-commands: the indexes start on the first query. search_semantic / @search exist only when search by meaning is on. */
 export function lazyIndexPort(ws: Workspace): CodeIndexPort {
   return {
-    definitions: async (symbol, signal) => (await astPort(ws, signal)).definitions(symbol, signal),
-    references: async (symbol, signal) => (await astPort(ws, signal)).references(symbol, signal),
-    skeleton: async (path, signal) => (await astPort(ws, signal)).skeleton(path),
+    definitions: async (symbol, signal) => (await astPort(ws, signal, 'definitions')).definitions(symbol, signal),
+    references: async (symbol, signal) => (await astPort(ws, signal, 'usages')).references(symbol, signal),
+    skeleton: async (path, signal) => (await astPort(ws, signal, 'definitions')).skeleton(path),
     ...(semanticConfig.value?.enabled ? { semanticSearch: (query: string, topN: number, signal: AbortSignal) => semanticSearch(ws, query, topN, signal) } : {}),
   };
 }

@@ -105,6 +105,12 @@ export type ParseResult =
       message: string;
     };
 
+/** Quick-tagged definitions of one file (quick-tags/), or null when no quick tagger knows its language. */
+export interface TagResult {
+  path: string;
+  definitions: AstDefinition[] | null;
+}
+
 export interface AstWorkerApi {
   /** VS Code-style language id for a path by extension or file name, or null if unknown. */
   languageForPath(path: string): Promise<string | null>;
@@ -113,6 +119,8 @@ export interface AstWorkerApi {
   loadGrammars(languages: string[]): Promise<AstStatus>;
   /** Parses files and extracts their definitions and usages; one result per request, in order. */
   parseFiles(files: ParseRequest[]): Promise<ParseResult[]>;
+  /** Definitions only, from the quick taggers (no grammar needed, a fraction of parseFiles' cost); one result per request, in order. */
+  tagFiles(files: ParseRequest[]): Promise<TagResult[]>;
 
   // Added by the embeddings issue:
   //   chunkFile(path: string, text: string, maxTokens: number): Promise<CodeChunk[]>;   // symbol-bounded chunks for embedding

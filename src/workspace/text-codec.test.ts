@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { decodeText, encodeText } from './text-codec';
+import { decodeText, detectLineEnding, encodeText } from './text-codec';
 
 describe('decodeText / encodeText', () => {
   it('keeps CRLF and reports it', () => {
     const d = decodeText(new TextEncoder().encode('a\r\nb\r\n'));
     expect(d).toMatchObject({ kind: 'text', text: 'a\r\nb\r\n', eol: 'crlf', bom: false });
+  });
+
+  it('tells LF, CRLF, mixed and no line endings apart (a file is rewritten with what it had)', () => {
+    expect(['', 'one line', 'a\nb\n', '\n', 'a\r\nb\r\n', '\r\n', 'a\r\nb\n', '\nb\r\n', 'a\rb'].map(detectLineEnding)).toEqual([
+      'none',
+      'none',
+      'lf',
+      'lf',
+      'crlf',
+      'crlf',
+      'mixed',
+      'mixed',
+      'none',
+    ]);
   });
 
   it('strips and remembers a UTF-8 BOM, and writes it back', () => {

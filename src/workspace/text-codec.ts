@@ -35,12 +35,17 @@ function decodeAs(bytes: Uint8Array, encoding: TextEncodingName, bom: boolean): 
   }
 }
 
+/** A line feed without a carriage return before it. */
+const BARE_LF = /(?:^|[^\r])\n/;
+
 export function detectLineEnding(text: string): LineEnding {
-  const crlf = text.split('\r\n').length - 1;
-  const lf = text.split('\n').length - 1 - crlf;
-  if (crlf === 0 && lf === 0) return 'none';
-  if (crlf === 0) return 'lf';
-  if (lf === 0) return 'crlf';
+  // Searches, not splits: every file the indexes read passes through here, and splitting
+  // allocated an array of all its lines just to count them.
+  const crlf = text.includes('\r\n');
+  const lf = BARE_LF.test(text);
+  if (!crlf && !lf) return 'none';
+  if (!crlf) return 'lf';
+  if (!lf) return 'crlf';
   return 'mixed';
 }
 

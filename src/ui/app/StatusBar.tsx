@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { DeviceReport } from '../../worker-api/llm';
 import { indexStatus } from '../../state/code-index';
+import { indexPhaseText } from './index-progress';
 import { semanticStatus } from '../../state/semantic-index';
 import { llmWorker } from '../../worker-api/workers';
 
@@ -50,7 +51,7 @@ function IndexProgress() {
   if (status.state !== 'ready') {
     return (
       <span data-testid="index-status">
-        Indexing code {status.done}/{status.total}{' '}
+        Code index: {indexPhaseText(status)}{' '}
         <progress max={Math.max(1, status.total)} value={status.done} aria-label="Code index progress" />
       </span>
     );

@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { CodeIndexStatus } from '../../code-index';
+import { indexPhaseText } from '../app/index-progress';
 import { indexStatus, loadIndexSettings, saveIndexSettings, type IndexSettings } from '../../state/code-index';
 import { openFile, revealInTree } from '../../state/files';
 import { go } from '../../state/route';
@@ -148,7 +149,7 @@ function IndexSummary({ status }: { status: CodeIndexStatus | null }) {
   if (status.state === 'indexing') {
     return (
       <p class="hint" data-testid="index-summary">
-        Indexing {status.done}/{status.total} files{' '}
+        {indexPhaseText(status)} files{' '}
         <progress max={Math.max(1, status.total)} value={status.done} aria-label="Code index progress" />
       </p>
     );
