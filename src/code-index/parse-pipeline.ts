@@ -53,7 +53,7 @@ export interface PipelineHooks {
 }
 
 export interface PipelineLimits {
-  /** Files read at once (each read is a few browser IPCs). Default 16. */
+  /** Files read at once (each read is a few browser IPCs, answered by the browser process on another core). Default 32. */
   readConcurrency?: number;
   /** A parse batch closes at this many UTF-16 units or files. Default 96 K / 48. */
   batchChars?: number;
@@ -135,7 +135,7 @@ async function inLanes<T>(items: readonly T[], concurrency: number, cancelled: (
 }
 
 export async function runParsePipeline(files: readonly PipelineFile[], pool: AstPool, hooks: PipelineHooks, limits: PipelineLimits = {}): Promise<void> {
-  const { readConcurrency = 16, batchChars = 96 * 1024, batchFiles = 48, batchesPerWorker = 2, quick = false, retainChars = 48 * 1024 * 1024 } = limits;
+  const { readConcurrency = 32, batchChars = 96 * 1024, batchFiles = 48, batchesPerWorker = 2, quick = false, retainChars = 48 * 1024 * 1024 } = limits;
   const maxInFlight = Math.max(1, pool.size * batchesPerWorker);
 
   const parser = createBatcher<ParseResult>(

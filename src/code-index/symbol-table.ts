@@ -4,8 +4,10 @@ import type { CodeReference, CodeSymbol, DefinitionMatch, DefinitionQueryOptions
 
 /**
  * The in-memory index the queries run on: every indexed file's definitions and
- * usages, with definitions and usages bucketed by bare name so that exact,
- * suffix and reference lookups touch only one bucket.
+ * usages, with definitions and usages bucketed by bare name (then by file) so
+ * that exact, suffix and reference lookups touch only one bucket, and replacing
+ * a file touches only its own entries, however common its names (`constructor`,
+ * `__init__`): a first pass replaces every quick-tagged file once parsed.
  */
 
 export interface FileSymbols {
@@ -21,10 +23,8 @@ interface FileEntry {
   usages: AstUsage[];
 }
 
-interface UsageRef {
-  file: string;
-  usage: AstUsage;
-}
+/** Bare name -> file -> what that file has under that name. */
+type Buckets<T> = Map<string, Map<string, T[]>>;
 
 const CLASS_LIKE = new Set<string>(['class', 'struct', 'interface', 'trait', 'enum', 'union']);
 
@@ -69,8 +69,8 @@ export function fuzzyScore(name: string, query: string): number {
 
 export class SymbolTable {
   private readonly files = new Map<string, FileEntry>();
-  private readonly definitionsByName = new Map<string, CodeSymbol[]>();
-  private readonly usagesByName = new Map<string, UsageRef[]>();
+  private readonly definitionsByName: Buckets<CodeSymbol> = new Map();
+  private readonly usagesByName: Buckets<AstUsage> = new Map();
   private definitionTotal = 0;
   private usageTotal = 0;
 
@@ -99,8 +99,8 @@ export class SymbolTable {
     this.remove(file.path);
     const definitions = file.definitions.map((d): CodeSymbol => ({ ...d, file: file.path, language: file.language }));
     this.files.set(file.path, { language: file.language, definitions, usages: file.usages });
-    for (const d of definitions) push(this.definitionsByName, d.name, d);
-    for (const usage of file.usages) push(this.usagesByName, usage.name, { file: file.path, usage });
+    for (const d of definitions) push(this.definitionsByName, d.name, file.path, d);
+    for (const usage of file.usages) push(this.usagesByName, usage.name, file.path, usage);
     this.definitionTotal += definitions.length;
     this.usageTotal += file.usages.length;
   }
@@ -109,12 +109,8 @@ export class SymbolTable {
     const entry = this.files.get(path);
     if (!entry) return false;
     this.files.delete(path);
-    for (const name of new Set(entry.definitions.map((d) => d.name))) {
-      drop(this.definitionsByName, name, (d) => d.file === path);
-    }
-    for (const name of new Set(entry.usages.map((u) => u.name))) {
-      drop(this.usagesByName, name, (u) => u.file === path);
-    }
+    for (const d of entry.definitions) drop(this.definitionsByName, d.name, path);
+    for (const u of entry.usages) drop(this.usagesByName, u.name, path);
     this.definitionTotal -= entry.definitions.length;
     this.usageTotal -= entry.usages.length;
     return true;
@@ -128,14 +124,12 @@ export class SymbolTable {
     const q = normalizeSymbolQuery(query);
     if (q === '') return [];
     const name = lastSegment(q);
-    const bucket = this.definitionsByName.get(name) ?? [];
+    const bucket = this.definitionsByName.get(name)?.values() ?? [];
     const hits: DefinitionMatch[] = [];
-    if (q === name) {
-      for (const symbol of bucket) hits.push({ symbol, match: 'exact', score: 1 });
-    } else {
-      const suffix = `::${q}`;
-      for (const symbol of bucket) {
-        if (symbol.path === q) hits.push({ symbol, match: 'exact', score: 1 });
+    const suffix = `::${q}`;
+    for (const symbols of bucket) {
+      for (const symbol of symbols) {
+        if (q === name || symbol.path === q) hits.push({ symbol, match: 'exact', score: 1 });
         else if (symbol.path.endsWith(suffix)) hits.push({ symbol, match: 'suffix', score: 1 });
       }
     }
@@ -150,10 +144,10 @@ export class SymbolTable {
   private fuzzyDefinitions(q: string, name: string, limit: number): DefinitionMatch[] {
     const qualifier = q === name ? null : q.slice(0, -name.length - 2).toLowerCase();
     const scored: DefinitionMatch[] = [];
-    for (const [candidate, symbols] of this.definitionsByName) {
+    for (const [candidate, byFile] of this.definitionsByName) {
       const score = fuzzyScore(candidate, name);
       if (score <= 0) continue;
-      for (const symbol of symbols) {
+      for (const symbol of [...byFile.values()].flat()) {
         // `Cls.meth` typed loosely: prefer members of something like Cls.
         const bonus = qualifier !== null && symbol.path.toLowerCase().includes(qualifier) ? 0.04 : 0;
         scored.push({ symbol, match: 'fuzzy', score: Math.min(0.99, score + bonus) });
@@ -173,13 +167,15 @@ export class SymbolTable {
     const targets = typeof symbol === 'string' ? this.definitions(symbol, { fuzzy: false, limit: 1000 }).map((m) => m.symbol) : [symbol];
     const name = targets[0]?.name ?? lastSegment(normalizeSymbolQuery(typeof symbol === 'string' ? symbol : symbol.name));
     const refs: CodeReference[] = [];
-    for (const { file, usage } of this.usagesByName.get(name) ?? []) {
-      if (targets.length === 0) {
-        refs.push({ ...usage, file, definition: null, confidence: 'name' });
-        continue;
+    for (const [file, usages] of this.usagesByName.get(name) ?? []) {
+      for (const usage of usages) {
+        if (targets.length === 0) {
+          refs.push({ ...usage, file, definition: null, confidence: 'name' });
+          continue;
+        }
+        const link = this.link(file, usage, targets);
+        if (link) refs.push({ ...usage, file, definition: link.definition, confidence: link.confidence });
       }
-      const link = this.link(file, usage, targets);
-      if (link) refs.push({ ...usage, file, definition: link.definition, confidence: link.confidence });
     }
     refs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
     return refs.slice(0, limit);
@@ -210,23 +206,22 @@ export class SymbolTable {
       const hit = targets.find((t) => (t.parent !== null && lastSegment(t.parent) === owner) || secondLastSegment(t.path) === owner);
       if (hit) return { definition: hit.path, confidence: 'scope' };
       // `Other.name()` where Other is a known class that does not own any target.
-      const ownerIsClass = (this.definitionsByName.get(owner) ?? []).some((d) => CLASS_LIKE.has(d.kind));
+      const ownerIsClass = [...(this.definitionsByName.get(owner)?.values() ?? [])].some((list) => list.some((d) => CLASS_LIKE.has(d.kind)));
       if (ownerIsClass) return null;
     }
     return { definition: only, confidence: 'name' };
   }
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
+function push<T>(buckets: Buckets<T>, name: string, file: string, value: T): void {
+  let byFile = buckets.get(name);
+  if (!byFile) buckets.set(name, (byFile = new Map()));
+  const list = byFile.get(file);
   if (list) list.push(value);
-  else map.set(key, [value]);
+  else byFile.set(file, [value]);
 }
 
-function drop<T>(map: Map<string, T[]>, key: string, remove: (value: T) => boolean): void {
-  const list = map.get(key);
-  if (!list) return;
-  const kept = list.filter((v) => !remove(v));
-  if (kept.length === 0) map.delete(key);
-  else map.set(key, kept);
+function drop<T>(buckets: Buckets<T>, name: string, file: string): void {
+  const byFile = buckets.get(name);
+  if (byFile?.delete(file) && byFile.size === 0) buckets.delete(name);
 }

@@ -154,4 +154,25 @@ describe('HandleWorkspace directory cache', () => {
     expect(await ws.readText('pkg/mod/b.ts')).toMatchObject({ text: 'written\n' });
     await expect(ws.readText('pkg/mod/missing.ts')).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('reads through the handles a walk met, and still sees files replaced or deleted behind its back', async () => {
+    const root = new MemoryDirectoryHandle('proj');
+    await root.put('pkg/a.py', 'old\n');
+    await root.put('pkg/b.py', 'b\n');
+    const ws = new HandleWorkspace({ id: 't', source: 'opfs', root: root.asHandle() });
+    await ws.walk();
+    expect(await ws.readText('pkg/a.py')).toMatchObject({ text: 'old\n' });
+    const pkg = await root.getDirectoryHandle('pkg');
+    await pkg.removeEntry('a.py'); // another program deletes and rewrites it
+    await root.put('pkg/a.py', 'new\n');
+    expect(await ws.readText('pkg/a.py')).toMatchObject({ text: 'new\n' });
+    await pkg.removeEntry('b.py');
+    await expect(ws.readText('pkg/b.py')).rejects.toBeInstanceOf(NotFoundError);
+    // Through the workspace: a moved file is read at its new path, not through the old handle.
+    await ws.walk();
+    await ws.move('pkg/a.py', 'pkg/c.py');
+    await ws.writeText('pkg/a.py', 'fresh\n');
+    expect(await ws.readText('pkg/a.py')).toMatchObject({ text: 'fresh\n' });
+    expect(await ws.readText('pkg/c.py')).toMatchObject({ text: 'new\n' });
+  });
 });
