@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SseEventDecoder, SseObjectDecoder, readSseMessages, type SseMessage } from './sse';
 import { ProviderError } from './types';
+import { seededRandom } from '../engine/test-support/random';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 
@@ -22,19 +23,8 @@ function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32) so a failing chunking can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomChunking(bytes: Uint8Array, seed: number): Uint8Array[] {
-  const next = rng(seed);
+  const next = seededRandom(seed).next;
   const cuts: number[] = [];
   for (let i = 1; i < bytes.length; i++) if (next() < 0.3) cuts.push(i);
   return splitAt(bytes, cuts);

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { int8ScanKernel } from './int8-dot-wasm';
 import { VectorStore } from './vector-store';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../engine/test-support/random';
 
 /** Gaussian-ish vectors around a few centres, like embeddings of related code (not uniform noise). */
 function dataset(n: number, dims: number, seed: number): Float32Array[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed).next;
   const centres = Array.from({ length: 20 }, () => Float32Array.from({ length: dims }, () => rnd() - 0.5));
   return Array.from({ length: n }, () => {
     const c = centres[Math.floor(rnd() * centres.length)]!;
@@ -109,7 +99,7 @@ describe('VectorStore', () => {
     expect(scan).not.toBeNull();
     const rows = 37;
     const stride = 48;
-    const rnd = random(5);
+    const rnd = seededRandom(5).next;
     const m = new Int8Array(memory.buffer, 0, rows * stride);
     const q = new Int16Array(memory.buffer, rows * stride, stride);
     for (let i = 0; i < m.length; i++) m[i] = Math.floor(rnd() * 255) - 127;

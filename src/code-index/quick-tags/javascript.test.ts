@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AstDefinition } from '../../worker-api/ast';
 import { indexedLanguageForPath, modulePrefixForPath } from '../languages';
-import { createParseEngine, type ParseEngine } from '../parse-engine';
-import { nodeGrammarLocator } from '../test-support';
 import { tagJavaScript } from './javascript';
+import { expectLinear, treeSitterDefinitions } from './test-support';
 
 const samples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'samples');
 
@@ -26,18 +25,12 @@ function find(text: string, qualified: string, language = 'typescript'): AstDefi
 }
 
 describe('agrees with the tree-sitter extraction', () => {
-  let engine: ParseEngine;
-  beforeAll(() => {
-    engine = createParseEngine({ locate: nodeGrammarLocator() });
-  });
-
   async function compare(sample: string, asPath: string): Promise<void> {
     const text = fs.readFileSync(path.join(samples, sample), 'utf8');
     const language = indexedLanguageForPath(asPath)!;
-    const result = await engine.parse({ path: asPath, text });
-    if (!result.ok) throw new Error(result.message);
-    expect(result.file.definitions.length).toBeGreaterThan(1);
-    expect(tagJavaScript(text, modulePrefixForPath(asPath, language), language)).toEqual(result.file.definitions);
+    const expected = await treeSitterDefinitions(asPath, text, { clean: true });
+    expect(expected.length).toBeGreaterThan(1);
+    expect(tagJavaScript(text, modulePrefixForPath(asPath, language), language)).toEqual(expected);
   }
 
   it('TypeScript sample', () => compare('sample.ts.txt', 'web/cart.ts'));
@@ -341,20 +334,6 @@ describe('robustness', () => {
       (n: number) => 'var a=function(b){return b/2},c=/x\\//g,d=`${e}`;function f(g){return g<h?{i(){}}:[1,2]}'.repeat(n / 90),
       (n: number) => 'x=' + '<a b="c">{'.repeat(n / 10),
     ];
-    const best = (text: string) => {
-      let min = Infinity;
-      for (let i = 0; i < 3; i++) {
-        const start = performance.now();
-        tagJavaScript(text, ['m'], 'typescriptreact');
-        min = Math.min(min, performance.now() - start);
-      }
-      return min;
-    };
-    for (const make of patterns) {
-      const small = best(make(10_000));
-      const large = best(make(80_000));
-      // 8x the input: linear is ~8x, quadratic ~64x; leave room for timer noise on a busy machine.
-      expect(large, make(20)).toBeLessThan(small * 24 + 40);
-    }
-  }, 30_000);
+    for (const make of patterns) expectLinear((text) => tagJavaScript(text, ['m'], 'typescriptreact'), make(1_000_000), make(20));
+  }, 60_000);
 });

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AstDefinition } from '../../worker-api/ast';
 import { modulePrefixForPath } from '../languages';
-import { createParseEngine, type ParseEngine } from '../parse-engine';
-import { nodeGrammarLocator } from '../test-support';
 import { tagPython } from './python';
+import { seededRandom } from '../../engine/test-support/random';
+import { expectLinear, LINEAR_BOUND_MS, treeSitterDefinitions } from './test-support';
 
 /*
  * The quick tags stand in for tree-sitter's definitions until those arrive,
@@ -16,21 +16,11 @@ import { tagPython } from './python';
 
 const PATH = 'pkg/m.py';
 const samples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'samples');
-let engine: ParseEngine;
-
-beforeAll(() => {
-  engine = createParseEngine({ locate: nodeGrammarLocator() });
-});
-
 function quick(text: string, file = PATH): AstDefinition[] {
   return tagPython(text, modulePrefixForPath(file, 'python'));
 }
 
-async function treeSitter(text: string, file = PATH): Promise<AstDefinition[]> {
-  const result = await engine.parse({ path: file, text });
-  if (!result.ok) throw new Error(result.message);
-  return result.file.definitions;
-}
+const treeSitter = (text: string, file = PATH) => treeSitterDefinitions(file, text);
 
 /** The quick tags of `text`, after checking that tree-sitter gives the very same records. */
 async function agreed(text: string): Promise<AstDefinition[]> {
@@ -380,17 +370,6 @@ def inline(): return 1
 });
 
 describe('tagPython on hostile input', () => {
-  /** Deterministic pseudo-random numbers (mulberry32). */
-  function random(seed: number): () => number {
-    let a = seed;
-    return () => {
-      a = (a + 0x6d2b79f5) | 0;
-      let t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   function timed(text: string): { defs: AstDefinition[]; ms: number } {
     const started = performance.now();
     const defs = quick(text);
@@ -399,7 +378,7 @@ describe('tagPython on hostile input', () => {
 
   it('never throws on random text and gives well-formed records', () => {
     const pieces = ['def ', 'class ', 'async ', 'x', ' = ', ':', '(', ')', '[', ']', '{', '}', '"', "'", '"""', "'''", 'f"', 'rb"', '#', '\\', '\n', '\r\n', '    ', '\t', ',', ';', '@', '*', 'é', '𝒳', '€', '\u00a0', '\f', '\0'];
-    const next = random(7);
+    const next = seededRandom(7).next;
     for (let round = 0; round < 300; round++) {
       let text = '';
       const length = Math.floor(next() * 400);
@@ -418,16 +397,12 @@ describe('tagPython on hostile input', () => {
   });
 
   it('never throws on binary garbage, lone surrogates included', () => {
-    const next = random(11);
+    const next = seededRandom(11).next;
     for (let round = 0; round < 50; round++) {
       const codes = Array.from({ length: 2000 }, () => Math.floor(next() * 0x10000));
       expect(Array.isArray(quick(String.fromCharCode(...codes)))).toBe(true);
     }
   });
-
-  // Not a speed goal (that is the benchmark's): a quadratic pass over any of these
-  // inputs would take minutes, a linear one takes milliseconds, even on a loaded CI box.
-  const LINEAR_BOUND_MS = 10_000;
 
   it('stays linear on a 1 MB line, deep brackets, deep f-strings, long whitespace and many targets', () => {
     const MB = 1 << 20;
@@ -458,16 +433,8 @@ describe('tagPython on hostile input', () => {
     expect(unterminated.ms).toBeLessThan(LINEAR_BOUND_MS);
   });
 
-  it('takes time in proportion to the text', () => {
+  it('takes time in proportion to the text on a large real file', () => {
     const unit = fs.readFileSync(path.join(samples, 'sample.py.txt'), 'utf8');
-    const run = (copies: number) => {
-      const text = unit.repeat(copies);
-      quick(text); // warm up
-      return Math.min(...[0, 1, 2].map(() => timed(text).ms));
-    };
-    const small = run(500);
-    const large = run(4000);
-    // Eight times the text: well under the 64 times a quadratic pass would take.
-    expect(large / Math.max(small, 0.5)).toBeLessThan(24);
+    expectLinear(quick, unit.repeat(Math.ceil(1_000_000 / unit.length)), 'sample.py x many');
   });
 });

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { SYMBOL_KINDS, type AstDefinition } from '../../worker-api/ast';
+import { describe, expect, it } from 'vitest';
+import type { AstDefinition } from '../../worker-api/ast';
 import { modulePrefixForPath } from '../languages';
-import { createParseEngine, type ParseEngine } from '../parse-engine';
-import { nodeGrammarLocator } from '../test-support';
 import { tagRust } from './rust';
+import { expectLinear, expectWellFormed, tokenSoup, treeSitterDefinitions } from './test-support';
 
 /*
  * The Rust quick tagger against the real tree-sitter extraction: every field
@@ -15,18 +14,7 @@ import { tagRust } from './rust';
  */
 
 const samples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'samples');
-let engine: ParseEngine;
-
-beforeAll(() => {
-  engine = createParseEngine({ locate: nodeGrammarLocator() });
-});
-
-async function treeSitter(file: string, text: string): Promise<AstDefinition[]> {
-  const result = await engine.parse({ path: file, text });
-  if (!result.ok) throw new Error(result.message);
-  expect(result.file.hasErrors, 'the snippet should be valid Rust').toBe(false);
-  return result.file.definitions;
-}
+const treeSitter = (file: string, text: string) => treeSitterDefinitions(file, text, { clean: true });
 
 const quick = (file: string, text: string) => tagRust(text, modulePrefixForPath(file, 'rust'));
 const brief = (defs: AstDefinition[]) => defs.map((d) => `${d.kind} ${d.path} @${d.nameLine}:${d.nameColumn}`);
@@ -222,23 +210,8 @@ describe('tagRust agrees with tree-sitter', () => {
 });
 
 describe('tagRust on broken input', () => {
-  const garbage = (seed: number, size: number): string => {
-    const parts = ['fn', 'impl', 'struct', 'type', 'const', 'static', 'mod', 'trait', 'macro_rules', '!', '<', '>', '(', ')', '{', '}', '[', ']', '"', "'", 'r#"', '"#', '/*', '*/', '//', '\n', ' ', 'x', '::', ';', ':', '=', 'for', 'where', '#', "'a", '\r\n', 'é', '\\'];
-    let s = seed;
-    let out = '';
-    while (out.length < size) {
-      s = (s * 1103515245 + 12345) % 2147483648;
-      out += parts[s % parts.length];
-    }
-    return out;
-  };
-
-  const wellFormed = (defs: AstDefinition[]) => {
-    const bad = defs.filter(
-      (d) => !SYMBOL_KINDS.includes(d.kind) || d.line1 > d.nameLine || d.nameLine > d.line2 || d.nameColumn < 1 || d.signature.length > 160 || d.path.split('::').length > 70,
-    );
-    expect(bad).toEqual([]);
-  };
+  const PIECES = ['fn', 'impl', 'struct', 'type', 'const', 'static', 'mod', 'trait', 'macro_rules', '!', '<', '>', '(', ')', '{', '}', '[', ']', '"', "'", 'r#"', '"#', '/*', '*/', '//', '\n', ' ', 'x', '::', ';', ':', '=', 'for', 'where', '#', "'a", '\r\n', 'é', '\\'];
+  const garbage = (seed: number, size: number): string => tokenSoup(PIECES, seed, size);
 
   it('never throws and returns well-formed definitions', () => {
     const inputs = [
@@ -261,7 +234,7 @@ describe('tagRust on broken input', () => {
       'fn f() {'.repeat(5_000),
       ...Array.from({ length: 40 }, (_, i) => garbage(i, 5_000)),
     ];
-    for (const input of inputs) wellFormed(tagRust(input, []));
+    for (const input of inputs) expectWellFormed(input, tagRust(input, []));
     expect(brief(tagRust('}}}})))) fn after() {}', []))).toEqual(['function after @1:13']);
     expect(tagRust('/* /* */ fn hidden() {}', [])).toEqual([]);
   });
@@ -279,23 +252,6 @@ describe('tagRust on broken input', () => {
       (n: number) => `fn f() {\n${'    let x = y::<u8>(1);\n'.repeat(n / 28)}}`,
       (n: number) => garbage(7, n),
     ];
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let i = 0; i < 3; i++) {
-        const started = performance.now();
-        tagRust(text, []);
-        best = Math.min(best, performance.now() - started);
-      }
-      return best;
-    };
-    for (const shape of shapes) {
-      const smallText = shape(25_000);
-      const largeText = shape(200_000);
-      time(largeText); // warm up the JIT first, or the small input pays for it
-      const small = time(smallText);
-      const large = time(largeText);
-      // 8x the input: linear is ~8x the time, quadratic ~64x.
-      expect(large, shape.toString()).toBeLessThan(Math.max(small, 2) * 24);
-    }
-  }, 30_000);
+    for (const shape of shapes) expectLinear((text) => tagRust(text, []), shape(1_000_000), shape.toString());
+  }, 60_000);
 });
