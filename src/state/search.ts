@@ -1,5 +1,5 @@
 import { effect, signal, untracked } from '@preact/signals';
-import type { CodeIndex } from '../code-index';
+import type { CodeIndex, CodeIndexStatus } from '../code-index';
 import type { Workspace } from '../workspace/types';
 import { codeIndexFor, indexStatus } from './code-index';
 import { semanticIndexFor, semanticStatus } from './semantic-index';
@@ -174,10 +174,14 @@ async function addSnippets(ws: Workspace, hits: SearchHit[]): Promise<SearchHit[
   return hits.map((h) => (h.snippet !== '' ? h : { ...h, snippet: lines.get(h.path)?.[h.line1 - 1]?.trim() ?? '' }));
 }
 
-// The index reported in (a pass or an edit finished): what is on screen may be stale. Searching is cheap.
+// The index reported in (a pass or an edit finished, or a first pass has every definition and now
+// parses for usages): what is on screen may be stale. Searching is cheap.
+let lastPhase: CodeIndexStatus['phase'] = null;
 effect(() => {
   const status = indexStatus.value;
-  if (status?.state === 'ready' && untracked(() => searchQuery.value.trim()) !== '') scheduleSearch();
+  const definitionsReady = lastPhase === 'definitions' && status?.phase === 'parsing';
+  lastPhase = status?.phase ?? null;
+  if ((status?.state === 'ready' || definitionsReady) && untracked(() => searchQuery.value.trim()) !== '') scheduleSearch();
 });
 
 effect(() => {
