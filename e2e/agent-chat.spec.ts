@@ -139,6 +139,26 @@ test('HTML in model output renders inert', async ({ page, openai }) => {
   expect(dialogs).toBe(0);
 });
 
+test('typing on straight after accepting a completion, on a busy page, keeps every key where it was typed', async ({ page }) => {
+  const input = page.getByLabel('Message');
+  await input.fill('');
+  await input.pressSequentially('@fi');
+  await expect(page.getByTestId('at-completions')).toContainText('@file');
+  // A busy page: animation frames come late, the one that places the caret after an accepted
+  // completion among them. Keys typed meanwhile must not be split by it.
+  await page.evaluate(() => {
+    const w = window as unknown as { lateFrames: number };
+    w.lateFrames = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf(() => setTimeout(() => raf((t) => (w.lateFrames++, cb(t))), 300));
+  });
+  await input.press('Tab');
+  await input.pressSequentially('hel');
+  await page.waitForFunction(() => (window as unknown as { lateFrames: number }).lateFrames > 0);
+  await input.pressSequentially('lo');
+  await expect(input).toHaveValue(/^@file hello/);
+});
+
 test('"@" offers commands and files; the preview shows what goes in; a message typed while streaming is queued', async ({ page, openai }) => {
   const input = page.getByLabel('Message');
   await input.fill('');

@@ -57,6 +57,10 @@ export function Composer() {
     completion.value = null;
     const cursor = from + choice.length;
     requestAnimationFrame(() => {
+      // Typed on before this frame (a busy page, a fast typist): the caret is where the typing
+      // left it, and that typing asked for its own completions; moving it back would put the next
+      // keys in the middle of the word.
+      if (draft.value !== next) return;
       area.current?.setSelectionRange(cursor, cursor);
       void complete(next, cursor);
     });
