@@ -53,8 +53,8 @@ const DB_NAME = 'bench-ast-index';
 const EDIT_FILE = 'json/decoder.py';
 const PROFILE = !!process.env.BENCH_PROFILE;
 /** What src/code-index/languages.ts parses. */
-/** What src/code-index/quick-tags tags (Python, JS/TS, Go, Rust). */
-const QUICK_TAGGED = /\.(py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|rs|go)$/i;
+/** What src/code-index/quick-tags tags (Python, JS/TS, Go, Rust, Java, C#). */
+const QUICK_TAGGED = /\.(py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|rs|go|java|cs)$/i;
 const INDEXABLE = /\.(py|pyi|c|h|cc|cpp|cxx|hh|hpp|hxx|js|mjs|cjs|jsx|ts|mts|cts|tsx|rs|go|java|cs|rb|php|swift|dart|sol)$/i;
 
 function pct(part, whole) {

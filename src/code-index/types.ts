@@ -131,7 +131,7 @@ export interface CodeIndex {
   onStatus(listener: (status: CodeIndexStatus) => void): () => void;
   /**
    * Resolves once the quick-tag phase of a running pass is over: every file of a language with a
-   * quick tagger (Python, JavaScript/TypeScript, Go, Rust) has its definitions in; files of other
+   * quick tagger (Python, JavaScript/TypeScript, Go, Rust, Java, C#) has its definitions in; files of other
    * languages get theirs with the parse. Usually well before `whenIdle`.
    */
   whenDefinitions(): Promise<CodeIndexStatus>;

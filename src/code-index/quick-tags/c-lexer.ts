@@ -2,9 +2,10 @@ import type { AstDefinition, SymbolKind } from '../../worker-api/ast';
 import { collapseSignature, SIGNATURE_MAX } from '../signature';
 
 /**
- * A token lexer for the C-like syntax Go and Rust share (comments, strings,
- * raw strings, char literals, brackets), plus the step that turns the
- * definitions a tagger found into AstDefinitions the way extract.ts does.
+ * A token lexer for the C-like syntax Go, Rust, Java and C# share (comments,
+ * strings, raw strings, text blocks, char literals, brackets), plus the step
+ * that turns the definitions a tagger found into AstDefinitions the way
+ * extract.ts does.
  * The lexer never allocates per token: the current token is a set of fields.
  */
 
@@ -44,6 +45,10 @@ export class CLexer {
   private readonly len: number;
   /** Rust: nested block comments, raw strings, lifetimes; otherwise Go: back-quoted raw strings, runes. */
   private readonly rust: boolean;
+  /** Java and C#: `"""` strings, and a back quote is plain punctuation (Go's raw strings are off). */
+  private readonly java: boolean;
+  /** C#: verbatim, interpolated and raw strings, `@keyword` identifiers, and `#` directives skipped like comments. */
+  private readonly csharp: boolean;
   /** Where lexing resumes. */
   pos = 0;
   type = EOF;
@@ -55,10 +60,12 @@ export class CLexer {
   nl = false;
   private saved = [0, 0, 0, 0, 0, 0];
 
-  constructor(text: string, rust: boolean) {
+  constructor(text: string, rust: boolean, flavor: 'java' | 'csharp' | null = null) {
     this.text = text;
     this.len = text.length;
-    this.rust = rust;
+    this.rust = rust && flavor === null;
+    this.java = flavor !== null;
+    this.csharp = flavor === 'csharp';
   }
 
   /** Remembers the current token so a few tokens of lookahead can be undone with restore(). */
@@ -116,6 +123,12 @@ export class CLexer {
           p++;
           continue;
         }
+        if (c === 35 && this.csharp) {
+          // A directive (`#if`, `#region`) runs to its line's end; `#` means nothing else in C#.
+          const e = text.indexOf('\n', p + 1);
+          p = e < 0 ? len : e;
+          continue;
+        }
         if (c === 47) {
           const d = text.charCodeAt(p + 1);
           if (d === 47) {
@@ -169,12 +182,24 @@ export class CLexer {
       }
       return this.token(NUMBER, q);
     }
-    if (c === 34) return this.token(STRING, this.quoted(p + 1, 34, this.rust));
+    if (this.csharp && (c === 34 || c === 36 || c === 64)) {
+      const end = this.csharpString(p);
+      if (end > p) return this.token(STRING, end);
+      if (c === 64 && isIdentStart(text.charCodeAt(p + 1))) {
+        // `@class`: an identifier, never the keyword
+        let q = p + 2;
+        while (q < len && isIdentChar(text.charCodeAt(q))) q++;
+        return this.token(IDENT, q);
+      }
+    } else if (c === 34) {
+      if (this.java && text.charCodeAt(p + 1) === 34 && text.charCodeAt(p + 2) === 34) return this.token(STRING, this.textBlock(p + 3));
+      return this.token(STRING, this.quoted(p + 1, 34, this.rust));
+    }
     if (c === 39) {
       if (this.rust) return this.quoteRust(p);
       return this.token(CHAR, this.quoted(p + 1, 39, false));
     }
-    if (c === 96 && !this.rust) {
+    if (c === 96 && !this.rust && !this.java) {
       const e = text.indexOf('`', p + 1);
       return this.token(STRING, e < 0 ? len : e + 1);
     }
@@ -197,6 +222,82 @@ export class CLexer {
       if (c === quote) return p + 1;
       if (c === 92) p += 2;
       else if (c === 10 && !multiline) return p;
+      else p++;
+    }
+    return len;
+  }
+
+  /**
+   * The end of the C# string whose prefix (`$`s and `@`) starts at `p`, or `p`
+   * when none starts there: regular, verbatim, interpolated (holes may hold
+   * strings and braces) and raw strings.
+   */
+  private csharpString(p: number): number {
+    const text = this.text;
+    const len = this.len;
+    let q = p;
+    let dollars = 0;
+    let verbatim = false;
+    for (; q < len && q - p < 8; q++) {
+      const c = text.charCodeAt(q);
+      if (c === 36) dollars++;
+      else if (c === 64) verbatim = true;
+      else break;
+    }
+    if (text.charCodeAt(q) !== 34) return p;
+    if (text.charCodeAt(q + 1) === 34 && text.charCodeAt(q + 2) === 34) {
+      // A raw string ends at the next run of as many quotes as opened it.
+      let quotes = 3;
+      while (text.charCodeAt(q + quotes) === 34) quotes++;
+      // Runs are measured in one forward scan (an indexOf of a long run of quotes could rescan).
+      for (let r = q + quotes; r < len; ) {
+        if (text.charCodeAt(r) !== 34) {
+          r++;
+          continue;
+        }
+        let run = 1;
+        while (text.charCodeAt(r + run) === 34) run++;
+        if (run >= quotes) return r + quotes;
+        r += run;
+      }
+      return len;
+    }
+    q++;
+    let hole = 0;
+    while (q < len) {
+      const c = text.charCodeAt(q);
+      if (hole > 0) {
+        if (c === 123) hole++;
+        else if (c === 125) hole--;
+        else if (c === 34 || c === 39) {
+          q = this.quoted(q + 1, c, false);
+          continue;
+        }
+        q++;
+      } else if (c === 34) {
+        if (verbatim && text.charCodeAt(q + 1) === 34) q += 2;
+        else return q + 1;
+      } else if (c === 92 && !verbatim) q += 2;
+      else if (c === 10 && !verbatim) return q;
+      else if (c === 123 && dollars > 0) {
+        if (dollars === 1 && text.charCodeAt(q + 1) === 123) q += 2;
+        else {
+          hole = 1;
+          q++;
+        }
+      } else q++;
+    }
+    return len;
+  }
+
+  /** The end of a Java text block whose content starts at `p`: the next unescaped `"""`. */
+  private textBlock(p: number): number {
+    const text = this.text;
+    const len = this.len;
+    while (p < len) {
+      const c = text.charCodeAt(p);
+      if (c === 92) p += 2;
+      else if (c === 34 && text.charCodeAt(p + 1) === 34 && text.charCodeAt(p + 2) === 34) return p + 3;
       else p++;
     }
     return len;

@@ -1,6 +1,8 @@
 import type { AstDefinition } from '../../worker-api/ast';
 import { modulePrefixForPath } from '../languages';
+import { tagCSharp } from './csharp';
 import { tagGo } from './go';
+import { tagJava } from './java';
 import { tagJavaScript } from './javascript';
 import { tagPython } from './python';
 import { tagRust } from './rust';
@@ -17,6 +19,8 @@ const TAGGERS: Readonly<Record<string, QuickTagger>> = {
   typescriptreact: tagJavaScript,
   go: (text, prefix) => tagGo(text, prefix),
   rust: (text, prefix) => tagRust(text, prefix),
+  java: (text, prefix) => tagJava(text, prefix),
+  csharp: (text, prefix) => tagCSharp(text, prefix),
 };
 
 export function hasQuickTagger(language: string): boolean {
