@@ -53,8 +53,6 @@ const DB_NAME = 'bench-ast-index';
 const EDIT_FILE = 'json/decoder.py';
 const PROFILE = !!process.env.BENCH_PROFILE;
 /** What src/code-index/languages.ts parses. */
-/** What src/code-index/quick-tags tags (Python, JS/TS, Go, Rust, Java, C#). */
-const QUICK_TAGGED = /\.(py|pyi|js|mjs|cjs|jsx|ts|mts|cts|tsx|rs|go|java|cs)$/i;
 const INDEXABLE = /\.(py|pyi|c|h|cc|cpp|cxx|hh|hpp|hxx|js|mjs|cjs|jsx|ts|mts|cts|tsx|rs|go|java|cs|rb|php|swift|dart|sol)$/i;
 
 function pct(part, whole) {
@@ -288,14 +286,14 @@ export default {
         if (st.files + st.skippedCount !== indexable.length)
           throw new Error(`[${corpus.name}] indexed ${st.files} files and skipped ${st.skippedCount}, the corpus has ${indexable.length} source files`);
         const defs = ours.atDefinitions;
-        const taggable = indexable.filter((f) => QUICK_TAGGED.test(f.path)).length;
-        if (defs.quick !== taggable)
-          throw new Error(`[${corpus.name}] when definitions were ready, ${defs.quick} files were quick-tagged; the corpus has ${taggable} files of quick-tagged languages`);
-        if (taggable < indexable.length) ctx.log(`[${corpus.name}] ${indexable.length - taggable} file(s) of languages without a quick tagger get their definitions with the parse`);
+        const a = ours.agreement;
+        // a.files: the corpus's files whose language has a quick tagger (counted in the page by quickTags()).
+        if (defs.quick !== a.files)
+          throw new Error(`[${corpus.name}] when definitions were ready, ${defs.quick} files were quick-tagged; the corpus has ${a.files} files of quick-tagged languages`);
+        if (a.files < st.files) ctx.log(`[${corpus.name}] ${st.files - a.files} file(s) of languages without a quick tagger get their definitions with the parse`);
         const oursMs = ctx.median(ours.defSamples);
         const fullMs = ctx.median(ours.samples);
         const lt = ours.longTasks;
-        const a = ours.agreement;
         for (const k of Object.keys(agreement)) agreement[k] += a[k];
         ctx.log(
           `[${corpus.name}] definitions ready: median ${oursMs.toFixed(0)} ms (runs: ${ours.defSamples.map((s) => s.toFixed(0)).join(', ')}), ` +

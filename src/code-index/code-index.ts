@@ -175,12 +175,11 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
   /**
    * Reads, hashes and (when changed) parses files through the pool; records every outcome.
    * `quick`: tag every changed file first (definitions only, at ctags speed), then parse.
-   * `warm`: grammars to load in every worker ahead of the parse; in a quick pass only once the
-   * tagging is done, since compiling a grammar's wasm would hold a worker's tagging up.
+   * `warm`: grammars to load in every worker once the tagging is done (not before: compiling a
+   * grammar's wasm would hold a worker's tagging up).
    */
   const indexFiles = (files: Candidate[], quick: boolean, warm: string[] = []): Promise<void> => {
     const languageOf = new Map(files.map((f) => [f.path, f.language]));
-    if (!quick && warm.length > 0) pool.prepare(warm);
     return runParsePipeline(files, pool, {
       previous: (path) => {
         const entry = known.get(path);

@@ -66,12 +66,15 @@ export interface PipelineLimits {
   retainChars?: number;
 }
 
-/** A changed file on its way to a worker; `text` is null once let go (quick mode, over `retainChars`). */
+/** A changed file read for a worker. */
 interface Item {
   path: string;
-  text: string | null;
+  text: string;
   version: FileVersion;
 }
+
+/** Quick mode: a file waiting for its parse; `text` is null when it was let go (over `retainChars`) or handed to a batch. */
+type Pending = Omit<Item, 'text'> & { text: string | null };
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -94,7 +97,7 @@ function createBatcher<R>(
     batch = [];
     chars = 0;
     while (inFlight.size >= limits.maxInFlight) await Promise.race(inFlight);
-    const job = run(items.map((i) => ({ path: i.path, text: i.text ?? '' }))).then(
+    const job = run(items.map((i) => ({ path: i.path, text: i.text }))).then(
       (results) => items.forEach((item, i) => settle(item, results[i])),
       (error: unknown) => items.forEach((item) => lost(item, message(error))),
     );
@@ -105,7 +108,7 @@ function createBatcher<R>(
     inFlight.add(tracked);
   };
   return {
-    async add(item: Item & { text: string }): Promise<void> {
+    async add(item: Item): Promise<void> {
       batch.push(item);
       chars += item.text.length;
       if (chars >= limits.batchChars || batch.length >= limits.batchFiles) await send();
@@ -158,7 +161,7 @@ export async function runParsePipeline(files: readonly PipelineFile[], pool: Ast
   );
 
   /** Reads and hashes one file; null when it is unchanged, skipped or unreadable (each reported). */
-  const readChanged = async (file: PipelineFile, compare: boolean): Promise<(Item & { text: string }) | null> => {
+  const readChanged = async (file: PipelineFile, compare: boolean): Promise<Item | null> => {
     const previous = compare ? hooks.previous(file.path) : undefined;
     if (previous && file.size !== undefined && file.size === previous.size && file.mtime === previous.mtime) {
       hooks.unchanged(file.path, null);
@@ -192,7 +195,7 @@ export async function runParsePipeline(files: readonly PipelineFile[], pool: Ast
     return;
   }
 
-  const toParse: Item[] = [];
+  const toParse: Pending[] = [];
   let retained = 0;
   await inLanes(files, readConcurrency, hooks.cancelled, async (file) => {
     const item = await readChanged(file, true);

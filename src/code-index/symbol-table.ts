@@ -147,7 +147,7 @@ export class SymbolTable {
     for (const [candidate, byFile] of this.definitionsByName) {
       const score = fuzzyScore(candidate, name);
       if (score <= 0) continue;
-      for (const symbol of [...byFile.values()].flat()) {
+      for (const symbols of byFile.values()) for (const symbol of symbols) {
         // `Cls.meth` typed loosely: prefer members of something like Cls.
         const bonus = qualifier !== null && symbol.path.toLowerCase().includes(qualifier) ? 0.04 : 0;
         scored.push({ symbol, match: 'fuzzy', score: Math.min(0.99, score + bonus) });
@@ -181,6 +181,11 @@ export class SymbolTable {
     return refs.slice(0, limit);
   }
 
+  private hasClassNamed(name: string): boolean {
+    for (const symbols of this.definitionsByName.get(name)?.values() ?? []) if (symbols.some((d) => CLASS_LIKE.has(d.kind))) return true;
+    return false;
+  }
+
   private link(
     file: string,
     usage: AstUsage,
@@ -206,7 +211,7 @@ export class SymbolTable {
       const hit = targets.find((t) => (t.parent !== null && lastSegment(t.parent) === owner) || secondLastSegment(t.path) === owner);
       if (hit) return { definition: hit.path, confidence: 'scope' };
       // `Other.name()` where Other is a known class that does not own any target.
-      const ownerIsClass = [...(this.definitionsByName.get(owner)?.values() ?? [])].some((list) => list.some((d) => CLASS_LIKE.has(d.kind)));
+      const ownerIsClass = this.hasClassNamed(owner);
       if (ownerIsClass) return null;
     }
     return { definition: only, confidence: 'name' };

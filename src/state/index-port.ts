@@ -15,14 +15,11 @@ import { semanticConfig, semanticIndexFor } from './semantic-index';
 const FIRST_PASS_WAIT_MS = 30_000;
 
 /** When each index stops being waited for: one window per index and kind of wait, not per query (`@tree --ast` asks once per file). */
-const deadlines = new Map<'definitions' | 'idle', WeakMap<object, number>>([
-  ['definitions', new WeakMap()],
-  ['idle', new WeakMap()],
-]);
+const deadlines = { definitions: new WeakMap<object, number>(), idle: new WeakMap<object, number>() };
 
 /** Resolves when `ready()` does, or when the index's wait window has run out; rejects when the query is cancelled. */
-async function waitBounded(index: object, kind: 'definitions' | 'idle', ready: () => Promise<unknown>, signal: AbortSignal): Promise<void> {
-  const windows = deadlines.get(kind)!;
+async function waitBounded(index: object, kind: keyof typeof deadlines, ready: () => Promise<unknown>, signal: AbortSignal): Promise<void> {
+  const windows = deadlines[kind];
   let deadline = windows.get(index);
   if (deadline === undefined) windows.set(index, (deadline = Date.now() + FIRST_PASS_WAIT_MS));
   const left = deadline - Date.now();

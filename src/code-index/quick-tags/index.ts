@@ -23,10 +23,6 @@ const TAGGERS: Readonly<Record<string, QuickTagger>> = {
   csharp: (text, prefix) => tagCSharp(text, prefix),
 };
 
-export function hasQuickTagger(language: string): boolean {
-  return Object.hasOwn(TAGGERS, language);
-}
-
 /**
  * The definitions of one file from its language's quick tagger, or null when
  * there is none. Defensive on top of the taggers' own promise never to throw:

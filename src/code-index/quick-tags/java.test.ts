@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { AstDefinition } from '../../worker-api/ast';
 import { modulePrefixForPath } from '../languages';
 import { tagJava } from './java';
-import { expectLinear, expectWellFormed, tokenSoup, treeSitterDefinitions } from './test-support';
+import { agreementWith, brief, expectLinear, expectWellFormed, tokenSoup, treeSitterDefinitions } from './test-support';
 
 /*
  * The Java quick tagger against the real tree-sitter extraction: every field
@@ -17,16 +16,7 @@ const samples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 's
 const treeSitter = (file: string, text: string) => treeSitterDefinitions(file, text, { clean: true });
 
 const quick = (file: string, text: string) => tagJava(text, modulePrefixForPath(file, 'java'));
-const brief = (defs: AstDefinition[]) => defs.map((d) => `${d.kind} ${d.path} @${d.nameLine}:${d.nameColumn}`);
-
-/** The quick tags of p/Snippet.java are `expected`, and equal tree-sitter's field by field. */
-async function agrees(lines: string[], expected: string[]): Promise<AstDefinition[]> {
-  const text = `${lines.join('\n')}\n`;
-  const defs = quick('p/Snippet.java', text);
-  expect(brief(defs)).toEqual(expected);
-  expect(defs).toEqual(await treeSitter('p/Snippet.java', text));
-  return defs;
-}
+const agrees = agreementWith(quick, 'p/Snippet.java');
 
 describe('tagJava agrees with tree-sitter', () => {
   it('on the sample, field by field', async () => {

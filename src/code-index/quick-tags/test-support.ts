@@ -64,3 +64,23 @@ export function expectLinear(tag: (text: string) => unknown, text: string, what 
   tag(text);
   expect(performance.now() - started, what).toBeLessThan(LINEAR_BOUND_MS);
 }
+
+/** `kind path @line:column` of each definition: the shape expected definitions are written out in. */
+export function brief(defs: readonly AstDefinition[]): string[] {
+  return defs.map((d) => `${d.kind} ${d.path} @${d.nameLine}:${d.nameColumn}`);
+}
+
+/**
+ * For one tagger and snippet path: a check that the quick tags of some lines
+ * are `expected` and equal tree-sitter's field by field (the snippet must
+ * parse cleanly; it ends with a line break, which tree-sitter-go insists on).
+ */
+export function agreementWith(quick: (file: string, text: string) => AstDefinition[], file: string) {
+  return async (lines: string | readonly string[], expected: string[]): Promise<AstDefinition[]> => {
+    const text = `${typeof lines === 'string' ? lines : lines.join('\n')}\n`;
+    const defs = quick(file, text);
+    expect(brief(defs)).toEqual(expected);
+    expect(defs).toEqual(await treeSitterDefinitions(file, text, { clean: true }));
+    return defs;
+  };
+}
