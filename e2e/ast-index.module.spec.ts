@@ -167,7 +167,7 @@ test('definitions come from the quick taggers in the workers before tree-sitter 
       const done = await index.whenIdle();
       const result = {
         quick,
-        done: { phase: done.phase, quick: done.quick },
+        done: { phase: done.phase, quick: done.quick, errors: done.errors },
         phases: [...phases].sort(),
         cartTotal: await paths('Cart.total'),
         rateRefs: (await index.references('rate')).length,
@@ -186,7 +186,7 @@ test('definitions come from the quick taggers in the workers before tree-sitter 
     rateRefs: 0,
   });
   expect(seen.phases).toEqual(['definitions', 'parsing']);
-  expect(seen.done).toEqual({ phase: null, quick: 0 });
+  expect(seen.done).toEqual({ phase: null, quick: 0, errors: [] });
   expect(seen.cartTotal).toEqual(seen.quick.cartTotal); // tree-sitter agrees
   expect(seen.rateRefs).toBe(1);
 });

@@ -25,7 +25,11 @@ export function createAstService(options: AstServiceOptions = {}): AstWorkerApi 
   let ready: ParseEngine | null = null;
   const parseEngine = (): Promise<ParseEngine> | null => {
     if (!locate) return null;
-    engine ??= import('../src/code-index/parse-engine').then((m) => (ready = m.createParseEngine({ locate, timeoutMs })));
+    if (!engine) {
+      engine = import('../src/code-index/parse-engine').then((m) => (ready = m.createParseEngine({ locate, timeoutMs })));
+      // A failed load (the module could not be fetched) fails this batch; let the next one try again.
+      engine.catch(() => (engine = null));
+    }
     return engine;
   };
   const status = (): AstStatus => {
