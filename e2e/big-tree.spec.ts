@@ -25,5 +25,5 @@ test('a directory of thousands of files renders only what is in view and scrolls
   await page.getByRole('tree').press('End');
   await page.getByRole('tree').press('Enter');
   await expect(page.locator('.viewer-path')).toHaveText(`many/file-${COUNT}.txt`);
-  await expect(page.locator('.code')).toContainText(`this is file ${COUNT}`);
+  await expect(page.getByTestId('code-editor')).toContainText(`this is file ${COUNT}`);
 });

@@ -67,9 +67,11 @@ test('definitions and references through the search box; a hit opens the file at
   await expect(page.getByTestId('search-results')).not.toContainText('shop/tax.py:1'); // the definition is not a use
 
   await hits.filter({ hasText: 'shop/cart.py:5' }).first().click();
-  const viewer = page.getByRole('document', { name: 'Contents of shop/cart.py' });
-  await expect(viewer).toBeVisible();
-  await expect(viewer.locator('.code-line.marked')).toHaveAttribute('data-line', '5');
+  await expect(page.locator('.viewer-path')).toHaveText('shop/cart.py');
+  // The hit's line is the editor's current line, with the caret on it.
+  const editor = page.getByTestId('code-editor');
+  await expect(editor.locator('.cm-activeLine')).toContainText('return self.subtotal() * rate()');
+  await expect(editor.locator('.cm-lineNumbers .cm-activeLineGutter')).toHaveText('5');
   await expect(page.locator('[data-path="shop/cart.py"]')).toBeVisible(); // revealed in the tree
 });
 

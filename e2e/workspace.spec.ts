@@ -29,31 +29,36 @@ test.describe('open a folder', () => {
     expect(await treePaths(page)).toEqual(SAMPLE_TREE);
   });
 
-  test('text files show with line numbers and colours; binary and big files say why not', async ({ page }) => {
+  test('text files open in the editor with line numbers and colours; binary and big files say why not', async ({ page }) => {
     await page.getByRole('button', { name: 'Open folder' }).click();
     await expandAll(page);
 
     await page.locator('[data-path="src/util/deep/helper.py"]').click();
-    const code = page.getByRole('document', { name: 'Contents of src/util/deep/helper.py' });
-    await expect(code.locator('.code-line')).toHaveCount(4);
-    await expect(code.locator('.code-line').first()).toHaveAttribute('data-line', '1');
-    await expect(code.locator('.hljs-keyword').first()).toHaveText('def');
-    await expect(page.locator('.viewer-details')).toContainText('python');
+    const editor = page.getByTestId('code-editor');
+    await expect(editor.locator('.cm-line')).toHaveCount(4);
+    await expect(editor.locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^1$/ })).toBeVisible();
+    await expect(page.locator('.viewer-details')).toContainText('Python');
+    // The syntax mode loads after the text shows: then `def` gets the keyword colour.
+    const def = editor.locator('.cm-line').first().locator('span', { hasText: /^def$/ });
+    await expect(def).toHaveCSS('color', await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--hl-keyword').trim()).then(hexToRgb));
 
     await page.locator('[data-path="crlf.txt"]').click();
     await expect(page.locator('.viewer-details')).toContainText('CRLF');
-    await expect(page.locator('.code').locator('.lc').first()).toHaveText('first line');
+    await expect(editor.locator('.cm-line').first()).toHaveText('first line');
 
     await page.locator('[data-path="données/café ☕.md"]').click();
-    await expect(page.locator('.code')).toContainText('Non-ASCII names work.');
+    await expect(editor).toContainText('Non-ASCII names work.');
 
     await page.locator('[data-path="image.png"]').click();
     await expect(page.getByTestId('not-text')).toContainText('binary file (contains NUL bytes)');
+    await expect(editor).toBeHidden();
 
     await page.locator('[data-path="big.txt"]').click();
     await expect(page.getByTestId('not-text')).toContainText('file is 2.0 MB, over the 1.0 MB limit for text');
     await page.getByRole('button', { name: 'Open anyway' }).click();
-    await expect(page.getByRole('document', { name: 'Contents of big.txt' })).toBeVisible();
+    await expect(editor).toBeVisible();
+    await expect(page.locator('.viewer-limit')).toHaveText('no syntax colours: the file is over 1.0 MB');
+    await expect(page.getByRole('tab')).toHaveCount(5);
   });
 
   test('reload remembers the folder and reconnects with one click', async ({ page }) => {
@@ -90,7 +95,7 @@ test.describe('open a folder', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Open folder' }).click();
     await page.locator('[data-path="crlf.txt"]').click();
-    await expect(page.locator('.code')).toContainText('first line');
+    await expect(page.getByTestId('code-editor')).toContainText('first line');
 
     await page.evaluate(() => (window as { revokeAccess?: () => void }).revokeAccess?.());
     await page.locator('[data-path="日本語.txt"]').click();
@@ -99,13 +104,13 @@ test.describe('open a folder', () => {
     await banner.getByRole('button', { name: `Reconnect ${DIR}` }).click();
     await expect(banner).toBeHidden();
     await page.locator('[data-path="日本語.txt"]').click();
-    await expect(page.locator('.code')).toContainText('こんにちは');
+    await expect(page.getByTestId('code-editor')).toContainText('こんにちは');
   });
 
   test('edits made outside the app show up in the tree and the open file', async ({ page }) => {
     await page.getByRole('button', { name: 'Open folder' }).click();
     await page.locator('[data-path="crlf.txt"]').click();
-    await expect(page.locator('.code')).toContainText('first line');
+    await expect(page.getByTestId('code-editor')).toContainText('first line');
     await page.evaluate(async (dir) => {
       const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(dir);
       const write = async (name: string, text: string) => {
@@ -119,7 +124,7 @@ test.describe('open a folder', () => {
     // Tab focus is when users come back from another editor; it triggers a re-scan.
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await expect(page.locator('[data-path="added-later.md"]')).toBeVisible();
-    await expect(page.locator('.code')).toContainText('rewritten outside');
+    await expect(page.getByTestId('code-editor')).toContainText('rewritten outside');
   });
 });
 
@@ -156,3 +161,8 @@ test('a browser without a folder picker imports a copy and can download it as a 
   expect(Object.keys(zip).sort()).toEqual(['my-app/README.md', 'my-app/lib/index.ts']);
   expect(new TextDecoder().decode(zip['my-app/lib/index.ts'])).toBe('export const x = 1;\r\n');
 });
+
+function hexToRgb(hex: string): string {
+  const n = Number.parseInt(hex.replace('#', ''), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}

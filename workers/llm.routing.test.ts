@@ -6,9 +6,10 @@ import { createLlmService } from './llm.service';
 
 // A scripted engine at the LocalEngine boundary: the real engines need a
 // browser and model files; here only the service's routing is under test.
-function fakeEngine(models: Partial<LocalModelInfo>[]) {
+function fakeEngine(models: Partial<LocalModelInfo>[], options: { completeMs?: number } = {}) {
   let lost: ((m: string) => void) | undefined;
   const calls: string[] = [];
+  const prompts: string[] = [];
   const engine: LocalEngine = {
     id: 'transformers',
     async catalog() {
@@ -50,9 +51,15 @@ function fakeEngine(models: Partial<LocalModelInfo>[]) {
         stats: { promptTokens: 3, completionTokens: 4, timeToFirstTokenMs: 1, prefillTokensPerSec: 1, decodeTokensPerSec: 1 },
       };
     },
-    async complete(prompt, options) {
+    async complete(prompt, options, signal) {
       calls.push(`complete ${JSON.stringify(options.stop)}`);
-      return { text: `${prompt.includes('<|fim_middle|>') ? 'return a + b' : '?'}\n\nrest`, finish_reason: 'stop' };
+      prompts.push(prompt);
+      // Generates for completeMs unless aborted, like a real engine polling its interrupt flag.
+      const end = Date.now() + (options.maxTokens > 0 ? (completeMs ?? 0) : 0);
+      while (Date.now() < end && !signal.aborted) await new Promise((r) => setTimeout(r, 2));
+      const finish = signal.aborted ? 'abort' : 'stop';
+      calls.push(`complete-end ${finish}`);
+      return { text: `${prompt.includes('<|fim_middle|>') ? 'return a + b' : '?'}\n\nrest`, finish_reason: finish };
     },
     async countTokens(text) {
       return Math.ceil(text.length / 4);
@@ -67,7 +74,8 @@ function fakeEngine(models: Partial<LocalModelInfo>[]) {
       lost = listener;
     },
   };
-  return { engine, calls, loseDevice: (m: string) => lost?.(m) };
+  const completeMs = options.completeMs;
+  return { engine, calls, prompts, loseDevice: (m: string) => lost?.(m) };
 }
 
 const noGpu = { gpu: undefined, crossOriginIsolated: false, hardwareConcurrency: 2 };
@@ -103,16 +111,81 @@ describe('llm service routing', () => {
     expect(chunks.length).toBeGreaterThan(1);
   });
 
-  it('answers /v1/code-completion with a FIM prompt and cuts at the stop', async () => {
+  const fimRequest = (requestId: string, model?: string) => ({
+    requestId,
+    ...(model ? { model } : {}),
+    inputs: { sources: { 'a.py': 'def add(a, b):\n    \n' }, cursor: { file: 'a.py', line: 1, character: 4 }, multiline: true },
+    parameters: { max_new_tokens: 20 },
+    context: [{ path: 'b.py', text: 'def helper()' }],
+    repoName: 'shop',
+  });
+
+  it('runs a FIM prompt with the repository header and context, and returns the raw text', async () => {
     const fake = fakeEngine([{}]);
     const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
     await llm.load('transformers:x', () => {});
-    const response = await llm.codeCompletion({
-      inputs: { sources: { 'a.py': 'def add(a, b):\n    \n' }, cursor: { file: 'a.py', line: 1, character: 4 }, multiline: true },
-      parameters: { max_new_tokens: 20 },
-    });
-    expect(response.choices[0]).toMatchObject({ index: 0, code_completion: 'return a + b', finish_reason: 'stop' });
+    const result = await llm.completeFim(fimRequest('c1'));
+    expect(result).toMatchObject({ text: 'return a + b\n\nrest', finish_reason: 'stop', model: 'transformers:x' });
+    expect(result.context.map((c) => c.path)).toEqual(['b.py']);
+    expect(fake.prompts[0]).toMatch(/^<\|repo_name\|>shop\n<\|file_sep\|>b\.py\ndef helper\(\)\n<\|file_sep\|>a\.py\n<\|fim_prefix\|>/);
     expect(fake.calls.some((c) => c.startsWith('complete') && c.includes('\\n\\n'))).toBe(true);
+  });
+
+  it('answers busy at once while a chat generates on the same model, and a chat first stops a running completion', async () => {
+    const fake = fakeEngine([{}], { completeMs: 200 });
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    await llm.load('transformers:x', () => {});
+    const chatting = llm.chat({ requestId: 'r', model: 'transformers:x', messages: [] }, () => {});
+    const t0 = performance.now();
+    await expect(llm.completeFim(fimRequest('c2'))).resolves.toMatchObject({ busy: 'chat', text: '' });
+    expect(performance.now() - t0).toBeLessThan(15);
+    await chatting;
+
+    const completing = llm.completeFim(fimRequest('c3'));
+    await new Promise((r) => setTimeout(r, 5));
+    const chat = await llm.chat({ requestId: 'r2', model: 'transformers:x', messages: [] }, () => {});
+    expect(chat.finish_reason).toBe('stop'); // never cut by the completion's abort
+    await expect(completing).resolves.toMatchObject({ finish_reason: 'abort' });
+    expect(fake.calls.indexOf('chat 0', fake.calls.indexOf('complete-end abort'))).toBeGreaterThan(0);
+  });
+
+  it('a new completion supersedes the running one, and abort(requestId) stops a completion', async () => {
+    const fake = fakeEngine([{}], { completeMs: 200 });
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    await llm.load('transformers:x', () => {});
+    const first = llm.completeFim(fimRequest('c4'));
+    await new Promise((r) => setTimeout(r, 5));
+    const second = llm.completeFim(fimRequest('c5'));
+    await expect(first).resolves.toMatchObject({ finish_reason: 'abort' });
+    await new Promise((r) => setTimeout(r, 5));
+    await llm.abort('c5');
+    await expect(second).resolves.toMatchObject({ finish_reason: 'abort' });
+  });
+
+  it('loads a different completion model on its own engine instance; the chat model is shared', async () => {
+    const instances: ReturnType<typeof fakeEngine>[] = [];
+    const models = [{}, { id: 'transformers:small', label: 'Small' }];
+    const llm = createLlmService({
+      env: noGpu,
+      engines: {
+        transformers: async () => {
+          const f = fakeEngine(models, { completeMs: 100 });
+          instances.push(f);
+          return f.engine;
+        },
+      },
+    });
+    await llm.load('transformers:x', () => {});
+    await expect(llm.loadCompletionModel('transformers:x', () => {})).resolves.toEqual({ modelId: 'transformers:x', shared: true });
+    await expect(llm.loadCompletionModel('transformers:small', () => {})).resolves.toEqual({ modelId: 'transformers:small', shared: false });
+    expect(instances).toHaveLength(2);
+    // A chat on the first instance does not make completion on the second busy.
+    const chatting = llm.chat({ requestId: 'r', model: 'transformers:x', messages: [] }, () => {});
+    const result = await llm.completeFim(fimRequest('c6', 'transformers:small'));
+    expect(result).toMatchObject({ model: 'transformers:small', finish_reason: 'stop' });
+    expect(result.busy).toBeUndefined();
+    await chatting;
+    await expect(llm.completeFim(fimRequest('c7', 'transformers:other'))).rejects.toThrow('"transformers:other" is not loaded');
   });
 
   it('reloads the model after the GPU device is lost and tells the app', async () => {

@@ -1,6 +1,8 @@
 import type { LocalEngine } from '../src/inference/engine';
 import { sendToCallback } from '../src/worker-api/connect';
-import { buildFimPrompt, fimTokensFor, postProcessCompletion, toCodeCompletionResponse } from '../src/inference/fim';
+import { fimTokensFor } from '../src/inference/fim';
+import { EngineActivity } from './engine-activity';
+import { runFim } from './llm.fim';
 import type {
   DeviceReport,
   EngineId,
@@ -107,10 +109,15 @@ export interface LlmServiceOptions {
 export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi {
   const factories = options.engines ?? {};
   const engines = new Map<EngineId, Promise<LocalEngine>>();
+  /** A second instance per engine for a completion-only model (its own lock and interrupt flag). */
+  const completionEngines = new Map<EngineId, Promise<LocalEngine>>();
   let config: LlmConfig = {};
   let device: DeviceReport | null = null;
   let catalog: LocalModelInfo[] = [];
   let current: { engine: LocalEngine; model: LocalModelInfo } | null = null;
+  /** The completion model when it is not the chat's: loaded on its own engine instance. */
+  let completionSlot: { engine: LocalEngine; model: LocalModelInfo } | null = null;
+  const activity = new EngineActivity();
   let loading: AbortController | null = null;
   let last: GenerationStats | null = null;
   const running = new Map<string, AbortController>();
@@ -120,8 +127,8 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
     for (const listener of listeners) sendToCallback(listener, event);
   };
 
-  function engine(id: EngineId): Promise<LocalEngine> {
-    let created = engines.get(id);
+  function engine(id: EngineId, pool = engines): Promise<LocalEngine> {
+    let created = pool.get(id);
     if (!created) {
       const factory = factories[id];
       if (!factory) return Promise.reject(new Error(`The ${id} engine is not available in this build`));
@@ -129,8 +136,8 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
         e.onDeviceLost?.((message) => void recoverFromDeviceLoss(e, message));
         return e;
       });
-      created.catch(() => engines.delete(id));
-      engines.set(id, created);
+      created.catch(() => pool.delete(id));
+      pool.set(id, created);
     }
     return created;
   }
@@ -172,9 +179,12 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
     loading = controller;
     try {
       if (current) {
+        await activity.drain(current.engine);
         await current.engine.unload();
         current = null;
       }
+      // The completion model becomes the chat's: one copy is enough.
+      if (completionSlot?.model.id === modelId) await unloadCompletionSlot();
       const e = await engine(model.engine);
       await e.load(model, onProgress, controller.signal);
       if (controller.signal.aborted) throw new DOMException('Loading was cancelled', 'AbortError');
@@ -186,7 +196,49 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
     }
   }
 
+  async function unloadCompletionSlot(): Promise<void> {
+    const slot = completionSlot;
+    completionSlot = null;
+    if (!slot) return;
+    await activity.drain(slot.engine);
+    await slot.engine.unload();
+  }
+
+  async function loadCompletionModel(modelId: string, reportProgress: (p: LoadProgress) => void) {
+    const onProgress = (p: LoadProgress) => sendToCallback(reportProgress, p);
+    if (current?.model.id === modelId) {
+      await unloadCompletionSlot();
+      return { modelId, shared: true };
+    }
+    if (completionSlot?.model.id === modelId) return { modelId, shared: false };
+    const model = await findModel(modelId);
+    if (!model.supportsFim || !fimTokensFor(model.family)) {
+      throw new Error(`${model.label} has no fill-in-the-middle tokens; pick a coder model for completion`);
+    }
+    if (model.fit !== 'fits') throw new Error(`${model.label} cannot run here: ${model.fitNote ?? model.fit}`);
+    await unloadCompletionSlot();
+    const e = await engine(model.engine, completionEngines);
+    await e.load(model, onProgress, new AbortController().signal);
+    completionSlot = { engine: e, model };
+    onProgress({ phase: 'ready', loadedBytes: model.downloadBytes, totalBytes: model.downloadBytes, text: 'Ready' });
+    return { modelId, shared: false };
+  }
+
+  /** The loaded model a completion for `modelId` runs on (the chat's when it is the same). */
+  function completionModel(modelId?: string): { engine: LocalEngine; model: LocalModelInfo } {
+    if (completionSlot && (modelId === undefined || modelId === completionSlot.model.id)) return completionSlot;
+    if (current && (modelId === undefined || modelId === current.model.id)) return current;
+    if (modelId === undefined) throw new Error('No local model is loaded. Load one on the Models page first.');
+    throw new Error(`The completion model "${modelId}" is not loaded yet.`);
+  }
+
   async function recoverFromDeviceLoss(e: LocalEngine, message: string): Promise<void> {
+    if (completionSlot?.engine === e) {
+      // Completion reloads it on its next request (the page sees "not loaded").
+      completionSlot = null;
+      emit({ type: 'device-lost', modelId: null, message });
+      return;
+    }
     const lost = current?.engine === e ? current.model : null;
     emit({ type: 'device-lost', modelId: lost?.id ?? null, message });
     if (!lost) return;
@@ -243,7 +295,9 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
       running.set(request.requestId, controller);
       try {
         // Fire and forget: each chunk is one postMessage; waiting for the page would halve throughput.
-        const result = await e.chat(request, (chunk) => sendToCallback(onChunk, chunk), controller.signal);
+        const result = await activity.run('chat', e, controller, () =>
+          e.chat(request, (chunk) => sendToCallback(onChunk, chunk), controller.signal),
+        );
         last = result.stats;
         return result;
       } finally {
@@ -255,36 +309,42 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
       running.get(requestId)?.abort();
     },
 
-    async codeCompletion(request) {
-      const { engine: e, model } = loaded(request.model);
-      if (!model.supportsFim || !fimTokensFor(model.family)) {
-        throw new Error(`${model.label} has no fill-in-the-middle tokens; pick a coder model for completion`);
+    async completeFim(request) {
+      const slot = completionModel(request.model);
+      if (activity.chatting(slot.engine)) {
+        return { text: '', finish_reason: 'abort', busy: 'chat', model: slot.model.id, context: [], promptTokens: 0, completionTokens: 0, engineMs: 0 };
       }
-      const maxTokens = request.parameters?.max_new_tokens ?? 64;
-      // Keep the prompt small: completion latency grows with it, and nearby lines matter most.
-      const budget = Math.min(2048, model.contextWindow - maxTokens);
-      const { prompt, stop } = await buildFimPrompt(request, model.family, (s) => e.countTokens(s), budget);
       const controller = new AbortController();
-      const { text, finish_reason } = await e.complete(
-        prompt,
-        { maxTokens, temperature: request.parameters?.temperature ?? 0.2, stop },
-        controller.signal,
-      );
-      return toCodeCompletionResponse(postProcessCompletion(text, request, model.family), finish_reason, model.id);
+      running.set(request.requestId, controller);
+      try {
+        return await activity.run('completion', slot.engine, controller, () => runFim(slot, request, controller.signal));
+      } finally {
+        running.delete(request.requestId);
+      }
     },
+
+    loadCompletionModel,
+    unloadCompletionModel: unloadCompletionSlot,
 
     async unload() {
       loading?.abort();
-      if (current) await current.engine.unload();
+      const was = current;
       current = null;
+      if (was) {
+        await activity.drain(was.engine);
+        await was.engine.unload();
+      }
     },
 
     async deleteModel(modelId) {
       const model = await findModel(modelId);
       if (current?.model.id === modelId) {
-        await current.engine.unload();
+        const was = current;
         current = null;
+        await activity.drain(was.engine);
+        await was.engine.unload();
       }
+      if (completionSlot?.model.id === modelId) await unloadCompletionSlot();
       await (await engine(model.engine)).deleteModel(model);
       catalog = [];
     },

@@ -32,6 +32,18 @@ function checkSignal(signal: AbortSignal, method: string): void {
   if (signal.aborted) throw new DOMException(`${method}() was cancelled`, 'AbortError');
 }
 
+/**
+ * A pass that stopped on an error left files out: "not found" (or a short list of usages) would
+ * pass for the whole truth, so say why the index cannot answer instead.
+ */
+function checkComplete(index: CodeIndex, method: string): void {
+  const status = index.status();
+  if (status.state !== 'error') return;
+  throw new Error(
+    `${method}() failed: the code index stopped before indexing every file (${status.error ?? 'unknown error'}), so its answers would be incomplete; use search_pattern, tree and cat instead`,
+  );
+}
+
 export function definitionLocations(matches: readonly DefinitionMatch[]): AgentCodeLocation[] {
   const exact = matches.filter((m) => m.match !== 'fuzzy');
   const shown = exact.length > 0 ? exact.slice(0, MAX_DEFINITIONS) : matches.filter((m) => m.score >= FUZZY_MIN_SCORE).slice(0, FUZZY_SHOWN);
@@ -56,12 +68,17 @@ export function createAgentIndexPort(index: CodeIndex): AgentIndexPort {
   return {
     async definitions(symbol, signal) {
       checkSignal(signal, 'definitions');
+      checkComplete(index, 'definitions');
       return definitionLocations(await index.definitions(symbol, { limit: MAX_DEFINITIONS }));
     },
     async references(symbol, signal) {
       checkSignal(signal, 'references');
+      checkComplete(index, 'references');
       return referenceLocations(await index.references(symbol, { limit: MAX_REFERENCES }));
     },
-    skeleton: (path) => index.skeleton(path),
+    async skeleton(path) {
+      checkComplete(index, 'skeleton');
+      return index.skeleton(path);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setSetting } from '../storage';
 import { freshIndexedDb } from '../storage/test-support';
 import { inProcess } from '../worker-api/connect';
@@ -6,6 +6,7 @@ import { HandleWorkspace } from '../workspace/handle-workspace';
 import { MemoryDirectoryHandle } from '../workspace/memory-handle';
 import { createAstService } from '../../workers/ast.service';
 import { createCodeIndex, MAX_FILES_SETTING } from './code-index';
+import { createAgentIndexPort } from './agent-port';
 import { IndexStore } from './index-store';
 import { nodeGrammarLocator } from './test-support';
 import type { CodeIndex } from './types';
@@ -87,6 +88,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const i of open.splice(0)) i.dispose();
   pool.dispose();
 });
@@ -316,5 +318,47 @@ describe('createCodeIndex', () => {
     } finally {
       failingPool.dispose();
     }
+  });
+
+  it('indexes every file of a big folder, usages included, when the reading lanes interleave', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`pkg/m${String(i).padStart(3, '0')}.py`] = `def f${i}():\n    return g${i}()\n\ndef g${i}():\n    return 1\n`;
+    await project(files);
+    // A clock that jumps 13 ms per reading: every lane yields to the page before every file.
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 13));
+    const status = await index({ persist: false }).whenIdle();
+    expect(status).toMatchObject({ state: 'ready', error: null, files: 120, parsed: 120, definitions: 240, usages: 120, quick: 0 });
+    expect(status.errors).toEqual([]);
+  });
+
+  it('says so when a pass stops on an unexpected error, refuses to answer the agent, and retries on the next change', async () => {
+    let broken = true;
+    const flaky: AstPool = {
+      size: pool.size,
+      parse: (files) => pool.parse(files),
+      tag: (files) => {
+        if (broken) throw new Error('the tagger crashed');
+        return pool.tag(files);
+      },
+      prepare: (languages) => pool.prepare(languages),
+      dispose: () => {},
+    };
+    const idx = index({ pool: flaky, persist: false });
+    const states: string[] = [];
+    idx.onStatus((s) => states.push(s.state));
+    expect(await idx.whenDefinitions()).toMatchObject({ state: 'error', error: 'the tagger crashed' });
+    expect(await idx.whenIdle()).toMatchObject({ state: 'error', error: 'the tagger crashed', phase: null });
+    expect(states.at(-1)).toBe('error');
+    const port = createAgentIndexPort(idx);
+    const signal = new AbortController().signal;
+    await expect(port.definitions('rate', signal)).rejects.toThrow(/definitions\(\) failed: the code index stopped before indexing every file \(the tagger crashed\)/);
+    await expect(port.references('rate', signal)).rejects.toThrow(/references\(\) failed: .*the tagger crashed/);
+
+    broken = false;
+    await workspace.writeText('shop/tax.py', 'def rate():\n    return 3\n');
+    const retried = await idx.whenIdle();
+    expect(retried).toMatchObject({ state: 'ready', error: null, files: 3 });
+    expect((await port.definitions('Cart.total', signal)).map((l) => l.symbol)).toEqual(['shop::cart::Cart::total']);
   });
 });

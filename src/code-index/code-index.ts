@@ -91,6 +91,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
 
   let status: CodeIndexStatus = {
     state: 'starting',
+    error: null,
     phase: null,
     done: 0,
     total: 0,
@@ -261,6 +262,7 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
     status = {
       ...status,
       state: 'indexing',
+      error: null,
       phase: quick ? 'definitions' : 'parsing',
       done: 0,
       total: 0,
@@ -338,8 +340,10 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
 
   /** Applies reported changes: re-indexes created/modified files, drops deleted ones. */
   const applyChanges = async (changes: Map<string, WorkspaceChange['type']>): Promise<void> => {
-    if ([...changes.keys()].some((p) => p === '.gitignore' || p.endsWith('/.gitignore'))) {
-      await fullPass(); // ignore rules changed: the set of files may have too
+    // After a pass stopped, files it never reached are missing: a change is the moment to retry them all.
+    // Ignore rules changed: the set of files may have too.
+    if (status.state === 'error' || [...changes.keys()].some((p) => p === '.gitignore' || p.endsWith('/.gitignore'))) {
+      await fullPass();
       return;
     }
     const started = startPass(changes.size >= QUICK_UPDATE_FILES);
@@ -385,10 +389,12 @@ export function createCodeIndex(workspace: Workspace, options: CodeIndexOptions 
   const queue = createWorkQueue({
     shouldRun: () => !disposed,
     applyChanges,
+    // A pass that threw left files unindexed: say so (never 'ready'), and release whoever waits.
     onError: (error) => {
-      fail('', `indexing stopped: ${message(error)}`);
+      if (disposed) return;
+      flushWrites();
       openDefinitionsGate();
-      status = { ...status, state: 'ready', phase: null };
+      status = { ...status, state: 'error', error: message(error), phase: null };
       emit(true);
     },
   });

@@ -86,6 +86,53 @@ describe('definitions and usages per language', () => {
     expect(f.usages.find((u) => u.name === 'join')).toMatchObject({ receiver: 'os.path', scope: 'sample::helper', column: 34 });
   });
 
+  it('Python: a definition ends at its last statement, not at the comment lines its block takes in after it', async () => {
+    const text = [
+      'class C:',
+      '    @property',
+      '    def p(self):',
+      '        def inner():',
+      '            return 1',
+      '            # after inner',
+      '        return inner',
+      '            # deeper, after p',
+      '    # after C',
+      '',
+      'def f():',
+      '    return 1',
+      '    # trailing comment',
+      '',
+      'x = 2',
+    ].join('\n');
+    const result = await engine.parse({ path: 'm.py', text });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.file.definitions.map((d) => `${d.path} L${d.line1}-${d.line2}`)).toEqual([
+      'm::C L1-7',
+      'm::C::p L3-7',
+      'm::C::p::inner L4-5',
+      'm::f L11-12',
+      'm::x L15-15',
+    ]);
+  });
+
+  it('Python: every target of a chained module-level assignment is a variable of the statement', async () => {
+    const text = 'A = B = 1\nC = D = E = f()\na, b = c = 1, 2\nx.y = g = 3\ndef h():\n    i = j = 4\n';
+    const result = await engine.parse({ path: 'm.py', text });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.file.definitions.map((d) => `${d.kind} ${d.path} L${d.line1} @${d.nameColumn} ${d.signature}`)).toEqual([
+      'variable m::A L1 @1 A = B = 1',
+      'variable m::B L1 @5 A = B = 1',
+      'variable m::C L2 @1 C = D = E = f()',
+      'variable m::D L2 @5 C = D = E = f()',
+      'variable m::E L2 @9 C = D = E = f()',
+      'variable m::a L3 @1 a, b = c = 1, 2',
+      'variable m::b L3 @4 a, b = c = 1, 2',
+      'variable m::c L3 @8 a, b = c = 1, 2',
+      'variable m::g L4 @7 x.y = g = 3',
+      'function m::h L5 @5 def h()', // assignments in a function are not module variables
+    ]);
+  });
+
   it('TypeScript', async () => {
     const f = await parseSample('sample.ts');
     expect(defs(f)).toEqual([

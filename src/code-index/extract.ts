@@ -1,4 +1,4 @@
-import type { Node, Query } from 'web-tree-sitter';
+import type { Node, Point, Query } from 'web-tree-sitter';
 import { SIGNATURE_MAX, collapseSignature } from './signature';
 import { SYMBOL_KINDS, type AstDefinition, type AstUsage, type SymbolKind, type UsageKind } from '../worker-api/ast';
 
@@ -60,6 +60,17 @@ interface Container {
   parent: Container | null;
 }
 
+/** A `@definition`, `@scope` or `@chained` match, before it becomes a Container. */
+interface DefinitionCapture {
+  patternIndex: number;
+  role: 'definition' | 'scope';
+  kind: string;
+  node: Node;
+  nameNode: Node;
+  qualifierNode: Node | null;
+  bodyNode: Node | null;
+}
+
 interface RawUsage {
   patternIndex: number;
   kind: UsageKind;
@@ -109,6 +120,32 @@ function signatureOf(c: Container, text: string): string {
   return collapseSignature(text.slice(c.start, Math.min(lineEnd, c.start + SIGNATURE_MAX * 2)));
 }
 
+/**
+ * Where a node's code ends: after its last token that is not a comment. A Python block takes in
+ * the comment lines after its last statement (up to the dedent), but CPython's `end_lineno`, and
+ * a reader, end a function at its last statement.
+ */
+function codeEnd(node: Node): Point {
+  let end = node;
+  for (let child = node.lastChild; child; child = end.lastChild) {
+    while (child && isComment(child)) child = child.previousSibling;
+    if (!child) break;
+    end = child;
+  }
+  return end.endPosition;
+}
+
+/** The outermost of a chain of nested nodes of one type: `A = B = 1` for the `B = 1` in it. */
+function chainRoot(node: Node): Node {
+  let outermost = node;
+  for (let up = node.parent; up && up.type === node.type; up = up.parent) outermost = up;
+  return outermost;
+}
+
+function isComment(node: Node): boolean {
+  return node.type === 'comment' || node.type.endsWith('_comment');
+}
+
 function contains(outer: Container, start: number, end: number): boolean {
   return outer.start <= start && end <= outer.end;
 }
@@ -126,8 +163,44 @@ export function extractSymbols({ text, root, query, modulePrefix, resolveImport 
   let packageSegments: string[] | null = null;
   const slice = (n: Node) => text.slice(n.startIndex, n.endIndex);
 
+  /** Records a definition or scope; when several patterns capture the same one, the earliest wins. */
+  const addContainer = ({ patternIndex, role, kind, node, nameNode, qualifierNode, bodyNode }: DefinitionCapture): void => {
+    const key = `${node.startIndex}:${nameNode.startIndex}`;
+    const existing = containers.get(key);
+    if (existing && existing.patternIndex <= patternIndex) return;
+    const nameSegments = splitQualified(slice(nameNode));
+    const name = nameSegments.pop();
+    if (name === undefined) return;
+    const last = bodyNode && bodyNode.endIndex > node.endIndex ? bodyNode : node;
+    const end = codeEnd(last);
+    // A node that ends with its line break (C's #define) ends on the line before.
+    const endRow = end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
+    containers.set(key, {
+      patternIndex,
+      kind: role === 'scope' ? 'scope' : (kind as SymbolKind),
+      start: node.startIndex,
+      end: last.endIndex,
+      startRow: node.startPosition.row,
+      endRow,
+      node,
+      nodeEnd: node.endIndex,
+      name,
+      nameStart: nameNode.startIndex,
+      nameRow: nameNode.startPosition.row,
+      nameColumn: nameNode.startPosition.column,
+      qualifier: [...(qualifierNode ? splitQualified(slice(qualifierNode)) : []), ...nameSegments],
+      hasBody: bodyNode === null && HAS_BODY.has(kind),
+      path: '',
+      segments: [],
+      parent: null,
+    });
+  };
+  /** Ids of the nodes captured as `@chain`, and the `@chained` targets waiting for them. */
+  const chainRoots = new Set<number>();
+  const chained: DefinitionCapture[] = [];
+
   for (const match of query.matches(root)) {
-    let role: 'definition' | 'scope' | 'reference' | 'package' | 'import' | 'module_import' | null = null;
+    let role: 'definition' | 'scope' | 'chained' | 'reference' | 'package' | 'import' | 'module_import' | null = null;
     let kind = '';
     let node: Node | null = null;
     let nameNode: Node | null = null;
@@ -144,6 +217,7 @@ export function extractSymbols({ text, root, query, modulePrefix, resolveImport 
       else if (name === 'body') bodyNode = capture.node;
       else if (name === 'source') sourceNode = capture.node;
       else if (name === 'original') originalNode = capture.node;
+      else if (name === 'chain') chainRoots.add(capture.node.id);
       else if (name === 'package' || name === 'import' || name === 'module_import') {
         role = name;
         node = capture.node;
@@ -151,7 +225,7 @@ export function extractSymbols({ text, root, query, modulePrefix, resolveImport 
         const dot = name.indexOf('.');
         if (dot < 0) continue;
         const prefix = name.slice(0, dot);
-        if (prefix === 'definition' || prefix === 'scope' || prefix === 'reference') {
+        if (prefix === 'definition' || prefix === 'scope' || prefix === 'chained' || prefix === 'reference') {
           role = prefix;
           kind = name.slice(dot + 1);
           node = capture.node;
@@ -195,36 +269,15 @@ export function extractSymbols({ text, root, query, modulePrefix, resolveImport 
       continue;
     }
 
-    if (role === 'definition' && !KINDS.has(kind)) continue;
-    const key = `${node.startIndex}:${nameNode.startIndex}`;
-    const existing = containers.get(key);
-    if (existing && existing.patternIndex <= match.patternIndex) continue;
-    const nameSegments = splitQualified(slice(nameNode));
-    const name = nameSegments.pop();
-    if (name === undefined) continue;
-    const last = bodyNode && bodyNode.endIndex > node.endIndex ? bodyNode : node;
-    const end = last.endPosition;
-    // A node that ends with its line break (C's #define) ends on the line before.
-    const endRow = end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
-    containers.set(key, {
-      patternIndex: match.patternIndex,
-      kind: role === 'scope' ? 'scope' : (kind as SymbolKind),
-      start: node.startIndex,
-      end: last.endIndex,
-      startRow: node.startPosition.row,
-      endRow,
-      node,
-      nodeEnd: node.endIndex,
-      name,
-      nameStart: nameNode.startIndex,
-      nameRow: nameNode.startPosition.row,
-      nameColumn: nameNode.startPosition.column,
-      qualifier: [...(qualifierNode ? splitQualified(slice(qualifierNode)) : []), ...nameSegments],
-      hasBody: bodyNode === null && HAS_BODY.has(kind),
-      path: '',
-      segments: [],
-      parent: null,
-    });
+    if (role !== 'scope' && !KINDS.has(kind)) continue;
+    const capture: DefinitionCapture = { patternIndex: match.patternIndex, role: role === 'scope' ? 'scope' : 'definition', kind, node, nameNode, qualifierNode, bodyNode };
+    if (role === 'chained') chained.push(capture);
+    else addContainer(capture);
+  }
+  // After the statements' first targets, in source order: each joins them as a sibling (same node).
+  for (const c of chained.sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex)) {
+    const outermost = chainRoot(c.node);
+    if (chainRoots.has(outermost.id)) addContainer({ ...c, node: outermost });
   }
 
   const prefix = packageSegments ?? [...modulePrefix];

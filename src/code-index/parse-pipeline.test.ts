@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ParseRequest, ParseResult } from '../worker-api/ast';
 import type { ReadTextResult } from '../workspace/types';
 import { contentHash } from './content-hash';
@@ -42,6 +42,31 @@ function recordingPool() {
   };
   return { pool, batches, maxInFlight: () => maxInFlight };
 }
+
+/** A clock that jumps 13 ms per reading: every lane yields to the page before every file, so lanes interleave. */
+function yieldBeforeEveryFile(): void {
+  let now = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => (now += 13));
+}
+
+/** Hooks that log every outcome; each file's text is its path. */
+function loggingHooks(log: string[]): PipelineHooks {
+  return {
+    previous: () => undefined,
+    read: async (path) => text(path, path),
+    cancelled: () => false,
+    unchanged: (path) => log.push(`unchanged ${path}`),
+    parsed: (file) => log.push(`parsed ${file.path}`),
+    skipped: (path) => log.push(`skipped ${path}`),
+    failed: (path, message) => log.push(`failed ${path}: ${message}`),
+    progress: () => {},
+    tagged: (path) => log.push(`tagged ${path}`),
+  };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('runParsePipeline', () => {
   it('skips unchanged files (by stat without reading, else by hash), batches the rest and reports every outcome', async () => {
@@ -130,5 +155,33 @@ describe('runParsePipeline', () => {
     expect(log.slice(done + 1).sort()).toEqual(['parsed a.py', 'parsed b.py', 'parsed big.py', 'parsed c.js']);
     expect(batches.findIndex((b) => !b[0]!.startsWith('tag:'))).toBeGreaterThan(batches.findLastIndex((b) => b[0]!.startsWith('tag:')));
     expect(reads).toEqual(['a.py', 'b.py', 'c.js', 'big.py', 'big.py']);
+  });
+
+  it('takes a file only after its lane has yielded, so lanes that yield together never run past the end', async () => {
+    yieldBeforeEveryFile();
+    const { pool } = recordingPool();
+    const paths = Array.from({ length: 101 }, (_, i) => `m${String(i).padStart(3, '0')}.py`);
+    const log: string[] = [];
+    await runParsePipeline(paths.map((path) => ({ path })), pool, loggingHooks(log), { quick: true, readConcurrency: 8, batchFiles: 5 });
+    expect(log.filter((l) => l.startsWith('tagged')).sort()).toEqual(paths.map((p) => `tagged ${p}`));
+    expect(log.filter((l) => !l.startsWith('tagged')).sort()).toEqual(paths.map((p) => `parsed ${p}`));
+  });
+
+  it('stops every lane when one fails, and throws only once they have all stopped', async () => {
+    yieldBeforeEveryFile();
+    const { pool } = recordingPool();
+    pool.tag = (files) => {
+      if (files.some((f) => f.path === 'm020.py')) throw new Error('the tagger broke');
+      return Promise.resolve(files.map((f) => ({ path: f.path, definitions: [] })));
+    };
+    const paths = Array.from({ length: 60 }, (_, i) => `m${String(i).padStart(3, '0')}.py`);
+    const log: string[] = [];
+    const run = runParsePipeline(paths.map((path) => ({ path })), pool, loggingHooks(log), { quick: true, readConcurrency: 4, batchFiles: 1 });
+    await expect(run).rejects.toThrow('the tagger broke');
+    const reported = log.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log.length).toBe(reported); // nothing still running reports after the failure
+    expect(log.filter((l) => l.startsWith('parsed'))).toEqual([]);
+    expect(log.filter((l) => l.startsWith('tagged')).length).toBeLessThan(paths.length);
   });
 });

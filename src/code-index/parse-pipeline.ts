@@ -117,24 +117,43 @@ function createBatcher<R>(
       await send();
       await Promise.all(inFlight);
     },
+    /** After a failure: waits for the batches already sent (they still report), sends no more. */
+    async settle(): Promise<void> {
+      batch = [];
+      await Promise.allSettled(inFlight);
+    },
   };
 }
 
-/** Runs `handle` over `items` with `concurrency` lanes, yielding to the page every ~12 ms of synchronous work. */
+/**
+ * Runs `handle` over `items` with `concurrency` lanes, yielding to the page every ~12 ms of
+ * synchronous work. When one lane fails the others stop taking items, and the first failure is
+ * thrown once all of them have stopped (none is left running into a pass that has ended).
+ */
 async function inLanes<T>(items: readonly T[], concurrency: number, cancelled: () => boolean, handle: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   let lastYield = performance.now();
   const lane = async (): Promise<void> => {
-    while (next < items.length && !cancelled()) {
+    for (;;) {
       // Cached files take no await at all; keep the page responsive through long runs of them.
       if (performance.now() - lastYield > 12) {
         await yieldToUi();
         lastYield = performance.now();
       }
-      await handle(items[next++]!);
+      // Only now, after the await: other lanes may have taken the last items meanwhile.
+      if (next >= items.length || failed || cancelled()) return;
+      try {
+        await handle(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  const failure = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 export async function runParsePipeline(files: readonly PipelineFile[], pool: AstPool, hooks: PipelineHooks, limits: PipelineLimits = {}): Promise<void> {
@@ -186,38 +205,47 @@ export async function runParsePipeline(files: readonly PipelineFile[], pool: Ast
     return { path: file.path, text: read.text, version };
   };
 
-  if (!quick) {
+  const plain = async (): Promise<void> => {
     await inLanes(files, readConcurrency, hooks.cancelled, async (file) => {
       const item = await readChanged(file, true);
       if (item) await parser.add(item);
     });
     await parser.finish();
-    return;
-  }
+  };
 
-  const toParse: Pending[] = [];
-  let retained = 0;
-  await inLanes(files, readConcurrency, hooks.cancelled, async (file) => {
-    const item = await readChanged(file, true);
-    if (!item) return;
-    const keep = retained + item.text.length <= retainChars;
-    if (keep) retained += item.text.length;
-    toParse.push({ ...item, text: keep ? item.text : null });
-    await tagger.add(item);
-  });
-  await tagger.finish();
-  if (hooks.cancelled()) return;
-  hooks.tagsDone?.(toParse.length);
-  await inLanes(toParse, readConcurrency, hooks.cancelled, async (item) => {
-    if (item.text !== null) {
-      const text = item.text;
-      item.text = null; // the batch holds it now; let it go with the batch
-      await parser.add({ ...item, text });
-      return;
-    }
-    // Read again; a change since the tagging just means the newer text is parsed.
-    const again = await readChanged({ path: item.path }, false);
-    if (again) await parser.add(again);
-  });
-  await parser.finish();
+  const tagThenParse = async (): Promise<void> => {
+    const toParse: Pending[] = [];
+    let retained = 0;
+    await inLanes(files, readConcurrency, hooks.cancelled, async (file) => {
+      const item = await readChanged(file, true);
+      if (!item) return;
+      const keep = retained + item.text.length <= retainChars;
+      if (keep) retained += item.text.length;
+      toParse.push({ ...item, text: keep ? item.text : null });
+      await tagger.add(item);
+    });
+    await tagger.finish();
+    if (hooks.cancelled()) return;
+    hooks.tagsDone?.(toParse.length);
+    await inLanes(toParse, readConcurrency, hooks.cancelled, async (item) => {
+      if (item.text !== null) {
+        const text = item.text;
+        item.text = null; // the batch holds it now; let it go with the batch
+        await parser.add({ ...item, text });
+        return;
+      }
+      // Read again; a change since the tagging just means the newer text is parsed.
+      const again = await readChanged({ path: item.path }, false);
+      if (again) await parser.add(again);
+    });
+    await parser.finish();
+  };
+
+  try {
+    await (quick ? tagThenParse() : plain());
+  } catch (error) {
+    // The caller marks the pass as stopped; batches still at the pool must not report after that.
+    await Promise.all([parser.settle(), tagger.settle()]);
+    throw error;
+  }
 }

@@ -56,7 +56,13 @@ export interface IndexProblem {
 
 /** What the index is doing, for a progress bar and for tools to report. */
 export interface CodeIndexStatus {
-  state: 'starting' | 'indexing' | 'ready' | 'disposed';
+  /** `error`: a pass stopped on an unexpected error before every file was indexed (see `error`). */
+  state: 'starting' | 'indexing' | 'ready' | 'error' | 'disposed';
+  /**
+   * Why the last pass stopped (state `error`), else null. What is indexed still answers, but may
+   * miss files; the next reported change or `rescan()` walks the whole folder again.
+   */
+  error: string | null;
   /**
    * While indexing: `definitions` while changed files are quick-tagged (a first pass or a big
    * update: definitions only, ctags-like, fast), then `parsing` while tree-sitter parses them
@@ -132,10 +138,14 @@ export interface CodeIndex {
   /**
    * Resolves once the quick-tag phase of a running pass is over: every file of a language with a
    * quick tagger (Python, JavaScript/TypeScript, Go, Rust, Java, C#) has its definitions in; files of other
-   * languages get theirs with the parse. Usually well before `whenIdle`.
+   * languages get theirs with the parse. Usually well before `whenIdle`. Also resolves when the
+   * pass stops on an error: check the status's `state`.
    */
   whenDefinitions(): Promise<CodeIndexStatus>;
-  /** Resolves once the work queued so far (first pass, updates, IndexedDB writes) is done. */
+  /**
+   * Resolves once the work queued so far (first pass, updates, IndexedDB writes) is done, with
+   * state `ready`, or `error` when a pass stopped before indexing every file (never rejects).
+   */
   whenIdle(): Promise<CodeIndexStatus>;
   /** Re-index these paths now (as if the workspace reported them changed). */
   update(paths: string[]): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatRequest, FinishReason } from '../providers/types';
+import type { ChatChunk, ChatRequest, FinishReason, Usage } from '../providers/types';
 import type {
   CacheState,
   DeviceReport,
@@ -32,7 +32,7 @@ export interface LocalEngine {
     prompt: string,
     options: { maxTokens: number; temperature: number; stop: string[] },
     signal: AbortSignal,
-  ): Promise<{ text: string; finish_reason: FinishReason }>;
+  ): Promise<{ text: string; finish_reason: FinishReason; usage?: Usage }>;
   /** Token count with the loaded model's tokenizer (FIM budgets, context limits). */
   countTokens(text: string): Promise<number>;
   cacheState(model: LocalModelInfo): Promise<CacheState>;

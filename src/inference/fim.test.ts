@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError, type CodeCompletionRequest } from '../providers/types';
 import {
   buildFimPrompt,
+  contextAsComments,
+  renderFimPrompt,
   FIM_TOKENS,
   fimStopSequences,
   fimTokensFor,
@@ -97,9 +99,9 @@ describe('buildFimPrompt', () => {
     expect(halves(prompt)).toEqual({ prefix: 'ab', suffix: '\r\ncd' });
   });
 
-  it("puts the file's path first for Qwen2.5-Coder, and drops it before the cursor line", async () => {
-    const withPath = await buildFimPrompt(request('x = ', 0, 4), 'qwen2.5-coder', chars, 1000);
-    expect(withPath.prompt).toBe('<|file_sep|>src/a.py\n<|fim_prefix|>x = <|fim_suffix|><|fim_middle|>');
+  it("puts the repo name and the file's path first for Qwen2.5-Coder, and drops them before the cursor line", async () => {
+    const withPath = await buildFimPrompt(request('x = ', 0, 4), 'qwen2.5-coder', chars, 1000, { repoName: 'shop' });
+    expect(withPath.prompt).toBe('<|repo_name|>shop\n<|file_sep|>src/a.py\n<|fim_prefix|>x = <|fim_suffix|><|fim_middle|>');
     const tight = await buildFimPrompt(request('x = ', 0, 4), 'qwen2.5-coder', chars, FIXED + 4);
     expect(tight.prompt).toBe('<|fim_prefix|>x = <|fim_suffix|><|fim_middle|>');
   });
@@ -114,11 +116,46 @@ describe('buildFimPrompt', () => {
   });
 
   it.each([
-    ['starcoder', '<fim_prefix>a<fim_suffix>b<fim_middle>'],
+    ['starcoder', '<repo_name>workspace<file_sep>src/a.py\n<fim_prefix>a<fim_suffix>b<fim_middle>'],
     ['deepseek-coder', '<｜fim▁begin｜>a<｜fim▁hole｜>b<｜fim▁end｜>'],
     ['codellama', '<PRE> a <SUF>b <MID>'],
   ])('writes the %s format', async (family, want) => {
     expect((await buildFimPrompt(request('ab', 0, 1), family, chars, 1000)).prompt).toBe(want);
+  });
+
+  it("puts context files in Qwen2.5-Coder's repository format, nearest first", async () => {
+    const context = [
+      { path: 'src/tax.py', text: 'def rate(country: str) -> float' },
+      { path: 'src/cart.py', text: 'class Cart:\n    def total(self)\n' },
+    ];
+    const { prompt } = await buildFimPrompt(request('x = ', 0, 4), 'qwen2.5-coder', chars, 1000, { repoName: 'shop', context });
+    expect(prompt).toBe(
+      '<|repo_name|>shop\n<|file_sep|>src/tax.py\ndef rate(country: str) -> float\n<|file_sep|>src/cart.py\nclass Cart:\n    def total(self)\n' +
+        '<|file_sep|>src/a.py\n<|fim_prefix|>x = <|fim_suffix|><|fim_middle|>',
+    );
+  });
+
+  it('drops the farthest context snippets when they take more than half the budget', async () => {
+    const context = [
+      { path: 'near.py', text: 'n'.repeat(100) },
+      { path: 'far.py', text: 'f'.repeat(400) },
+    ];
+    const { prompt, context: kept } = await buildFimPrompt(request('x = ', 0, 4), 'qwen2.5-coder', chars, 600, { context });
+    expect(kept.map((c) => c.path)).toEqual(['near.py']);
+    expect(prompt).toContain('near.py');
+    expect(prompt).not.toContain('far.py');
+  });
+
+  it('writes context as comments at the top of the prefix for families without a repository format', () => {
+    const prompt = renderFimPrompt('codellama', {
+      path: 'lib/a.ts',
+      repoName: 'r',
+      prefix: 'let x = ',
+      suffix: ';',
+      context: [{ path: 'lib/b.ts', text: 'function rate(c: string): number\n' }],
+    });
+    expect(prompt).toBe('<PRE> // Path: lib/b.ts\n// function rate(c: string): number\nlet x =  <SUF>; <MID>');
+    expect(contextAsComments('a.py', [{ path: 'b.py', text: 'def f()' }])).toBe('# Path: b.py\n# def f()\n');
   });
 
   it('refuses a family without FIM tokens', async () => {

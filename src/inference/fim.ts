@@ -10,6 +10,7 @@
  */
 import { ProviderError } from '../providers/types';
 import type { CodeCompletionRequest, CodeCompletionResponse, FinishReason } from '../providers/types';
+import type { ContextSnippet } from '../completion/backend';
 
 export interface FimTokens {
   prefix: string;
@@ -17,8 +18,15 @@ export interface FimTokens {
   middle: string;
   /** Tokens that end a completion in this family (end of text, padding, file separators). */
   stop: string[];
-  /** How the family marks the current file's path before the FIM prefix, when it has a way. */
-  filePath?: (path: string) => string;
+  /**
+   * The family's repository-level format, when it has one: the repo name, other files (AST
+   * context) and the current file's path before the FIM prefix.
+   */
+  repo?: {
+    name: (repo: string) => string;
+    file: (path: string, text: string) => string;
+    current: (path: string) => string;
+  };
 }
 
 export type FimFamily = 'qwen2.5-coder' | 'starcoder' | 'deepseek-coder' | 'codellama';
@@ -31,7 +39,11 @@ export const FIM_TOKENS: Readonly<Record<FimFamily, FimTokens>> = {
     suffix: '<|fim_suffix|>',
     middle: '<|fim_middle|>',
     stop: ['<|endoftext|>', '<|fim_pad|>', '<|file_sep|>', '<|im_end|>', '<|repo_name|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'],
-    filePath: (path) => `<|file_sep|>${path}\n`,
+    repo: {
+      name: (repo) => `<|repo_name|>${repo}\n`,
+      file: (path, text) => `<|file_sep|>${path}\n${text.endsWith('\n') ? text : `${text}\n`}`,
+      current: (path) => `<|file_sep|>${path}\n`,
+    },
   },
   // StarCoder / StarCoder2 (and SantaCoder-style vocabularies).
   starcoder: {
@@ -39,6 +51,12 @@ export const FIM_TOKENS: Readonly<Record<FimFamily, FimTokens>> = {
     suffix: '<fim_suffix>',
     middle: '<fim_middle>',
     stop: ['<|endoftext|>', '<fim_pad>', '<file_sep>', '<fim_prefix>', '<fim_suffix>', '<fim_middle>'],
+    // StarCoder2's repository format (its training data): <repo_name>name<file_sep>path\ncode…
+    repo: {
+      name: (repo) => `<repo_name>${repo}`,
+      file: (path, text) => `<file_sep>${path}\n${text.endsWith('\n') ? text : `${text}\n`}`,
+      current: (path) => `<file_sep>${path}\n`,
+    },
   },
   'deepseek-coder': {
     prefix: '<｜fim▁begin｜>',
@@ -61,16 +79,72 @@ export function fimTokensFor(family: string): FimTokens | null {
 }
 
 export interface FimPromptOptions {
-  /** Put the file's path before the prefix when the family has a way to (default true). */
+  /** Put the repository header and the file's path before the prefix when the family has a way to (default true). */
   includePath?: boolean;
+  /** The workspace's name, for repository-level formats (default "workspace"). */
+  repoName?: string;
+  /** AST context, nearest first; snippets that do not fit in half the budget are dropped from the end. */
+  context?: readonly ContextSnippet[];
+}
+
+/** The parts of a FIM prompt once the prefix and suffix are cut to size. */
+export interface FimPromptParts {
+  path: string;
+  repoName: string;
+  prefix: string;
+  suffix: string;
+  context: readonly ContextSnippet[];
+}
+
+/**
+ * The prompt for a family: its repository-level header when it has one
+ * (Qwen2.5-Coder: `<|repo_name|>`, a `<|file_sep|>` per context file, then the
+ * current file's path), else the context as comments at the top of the prefix.
+ */
+export function renderFimPrompt(family: string, parts: FimPromptParts, includePath = true): string {
+  const tokens = fimTokensFor(family);
+  if (tokens === null) throw badRequest(`renderFimPrompt: model family "${family}" has no fill-in-the-middle tokens`);
+  const { outside, inPrefix } = fimHeader(tokens, parts, includePath);
+  return `${outside}${tokens.prefix}${inPrefix}${parts.prefix}${tokens.suffix}${parts.suffix}${tokens.middle}`;
+}
+
+function fimHeader(tokens: FimTokens, parts: Omit<FimPromptParts, 'prefix' | 'suffix'>, includePath: boolean): { outside: string; inPrefix: string } {
+  if (tokens.repo && includePath) {
+    const files = parts.context.map((c) => tokens.repo!.file(c.path, c.text)).join('');
+    return { outside: `${tokens.repo.name(parts.repoName)}${files}${tokens.repo.current(parts.path)}`, inPrefix: '' };
+  }
+  return { outside: '', inPrefix: contextAsComments(parts.path, parts.context) };
+}
+
+/** Context for families without a repository format: each snippet commented out, with its path. */
+export function contextAsComments(path: string, context: readonly ContextSnippet[]): string {
+  if (context.length === 0) return '';
+  const mark = lineCommentFor(path);
+  const commented = (text: string) =>
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => `${mark} ${l}`.trimEnd())
+      .join('\n');
+  return context.map((c) => `${mark} Path: ${c.path}\n${commented(c.text)}\n`).join('');
+}
+
+const HASH_COMMENTS = /\.(py|pyi|rb|sh|bash|zsh|pl|r|yaml|yml|toml|ex|exs|jl|nim|coffee|cmake|mk|ps1|dockerfile)$/i;
+const DASH_COMMENTS = /\.(sql|lua|hs|elm|ada|vhd|vhdl)$/i;
+
+function lineCommentFor(path: string): string {
+  if (HASH_COMMENTS.test(path) || /(^|\/)(Makefile|Dockerfile)$/.test(path)) return '#';
+  if (DASH_COMMENTS.test(path)) return '--';
+  return '//';
 }
 
 /**
  * Builds the FIM prompt: the cursor line split at `character`, then lines
  * above and below taken alternately (one above, one below, …) while they fit
- * in `budgetTokens` (the whole prompt, tokens included). When one side's next
- * line does not fit, that side stops and the other goes on. Line endings are
- * kept as the file has them (CRLF stays CRLF).
+ * in `budgetTokens` (the whole prompt, tokens and context included). When one
+ * side's next line does not fit, that side stops and the other goes on. Line
+ * endings are kept as the file has them (CRLF stays CRLF). Context snippets
+ * take at most half the budget (the farthest are dropped first).
  *
  * Throws ProviderError('bad-request') for a request that does not point at a
  * real position, or a family without FIM tokens.
@@ -81,22 +155,31 @@ export async function buildFimPrompt(
   countTokens: (text: string) => number | Promise<number>,
   budgetTokens: number,
   options: FimPromptOptions = {},
-): Promise<{ prompt: string; stop: string[] }> {
+): Promise<{ prompt: string; stop: string[]; context: ContextSnippet[] }> {
   const tokens = fimTokensFor(family);
   if (tokens === null) throw badRequest(`buildFimPrompt: model family "${family}" has no fill-in-the-middle tokens`);
   const { file, lines, line } = locateCursor(request, 'buildFimPrompt');
   const cursor = lines[line] ?? { text: '', eol: '' };
   let linePrefix = cursor.text.slice(0, request.inputs.cursor.character);
   let lineSuffix = cursor.text.slice(request.inputs.cursor.character);
-  let pathPart = options.includePath !== false && tokens.filePath ? tokens.filePath(file) : '';
+  let includePath = options.includePath !== false;
+  const context = [...(options.context ?? [])];
+  const header = () => fimHeader(tokens, { path: file, repoName: options.repoName ?? 'workspace', context }, includePath);
+  let { outside, inPrefix } = header();
+  while (context.length > 0 && (await countTokens(outside + inPrefix)) > budgetTokens / 2) {
+    context.pop();
+    ({ outside, inPrefix } = header());
+  }
 
   const assemble = (above: string, below: string): string =>
-    `${pathPart}${tokens.prefix}${above}${linePrefix}${tokens.suffix}${lineSuffix}${below}${tokens.middle}`;
+    `${outside}${tokens.prefix}${inPrefix}${above}${linePrefix}${tokens.suffix}${lineSuffix}${below}${tokens.middle}`;
 
   // The cursor line must fit; a minified giant line is cut down around the cursor.
   let used = await countTokens(assemble('', ''));
-  if (used > budgetTokens && pathPart !== '') {
-    pathPart = '';
+  if (used > budgetTokens && (outside !== '' || inPrefix !== '')) {
+    includePath = false;
+    context.length = 0;
+    ({ outside, inPrefix } = header());
     used = await countTokens(assemble('', ''));
   }
   while (used > budgetTokens && (linePrefix !== '' || lineSuffix !== '')) {
@@ -147,6 +230,7 @@ export async function buildFimPrompt(
   return {
     prompt: assemble(above.reverse().join(''), below.join('')),
     stop: fimStopSequences(request, family),
+    context,
   };
 }
 

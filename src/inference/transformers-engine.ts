@@ -758,7 +758,7 @@ export class TransformersEngine implements LocalEngine {
     prompt: string,
     options: { maxTokens: number; temperature: number; stop: string[] },
     signal: AbortSignal,
-  ): Promise<{ text: string; finish_reason: FinishReason }> {
+  ): Promise<{ text: string; finish_reason: FinishReason; usage: Usage }> {
     return this.serialized(async () => {
       const loaded = this.requireLoaded();
       // No special tokens added: FIM prompts carry their own (<|fim_prefix|>…).
@@ -775,7 +775,7 @@ export class TransformersEngine implements LocalEngine {
         },
         signal,
       });
-      return { text, finish_reason: result.finish };
+      return { text, finish_reason: result.finish, usage: result.usage };
     });
   }
 

@@ -639,12 +639,21 @@ describe('complete (FIM)', () => {
           yield { id: 'c', created: 0, model: 'm', object: 'text_completion', choices: [{ index: 0, text, finish_reason: null }] };
         }
         yield { id: 'c', created: 0, model: 'm', object: 'text_completion', choices: [{ index: 0, text: '', finish_reason: 'stop' }] };
+        // With include_usage, web-llm ends with a chunk that has no choices and the usage.
+        yield { id: 'c', created: 0, model: 'm', object: 'text_completion', choices: [], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15, extra: { e2e_latency_s: 0.1, prefill_tokens_per_s: 120, decode_tokens_per_s: 30, time_to_first_token_s: 0.05, time_per_output_token_s: 0.03 } } };
       },
     });
     const prompt = '<|fim_prefix|>def add(a, b):\n    <|fim_suffix|>\n<|fim_middle|>';
     const out = await engine.complete(prompt, { maxTokens: 32, temperature: 0.1, stop: ['\n\n'] }, never);
-    expect(out).toEqual({ text: 'return a + b', finish_reason: 'stop' });
-    expect(fake.completionRequests[0]).toEqual({ prompt, stream: true, max_tokens: 32, temperature: 0.1, stop: ['\n\n'] });
+    expect(out).toEqual({ text: 'return a + b', finish_reason: 'stop', usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } });
+    expect(fake.completionRequests[0]).toEqual({
+      prompt,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 32,
+      temperature: 0.1,
+      stop: ['\n\n'],
+    });
   });
 });
 

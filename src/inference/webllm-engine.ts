@@ -670,15 +670,18 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
       signal.addEventListener('abort', interrupt, { once: true });
       let text = '';
       let finish: FinishReason = 'stop';
+      let usage: CompletionUsage | undefined;
       try {
         const stream = await current.engine.completions.create({
           prompt,
           stream: true,
+          stream_options: { include_usage: true },
           max_tokens: options.maxTokens,
           temperature: options.temperature,
           ...(options.stop.length ? { stop: options.stop } : {}),
         });
         for await (const chunk of stream) {
+          if (chunk.usage) usage = chunk.usage;
           const choice = chunk.choices[0];
           if (!choice) continue;
           text += choice.text;
@@ -690,7 +693,7 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
       } finally {
         signal.removeEventListener('abort', interrupt);
       }
-      return { text, finish_reason: signal.aborted ? 'abort' : finish };
+      return { text, finish_reason: signal.aborted ? 'abort' : finish, usage: toUsage(usage) };
     },
 
     async countTokens(text) {

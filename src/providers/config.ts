@@ -1,10 +1,12 @@
+import type { FimFamily } from '../inference/fim';
+
 /**
  * A configured remote provider as we store it (IndexedDB settings), and the
  * presets the "Add provider" form starts from. Presets are data only: nothing
  * is contacted until the user adds one.
  */
 
-export type ProviderKind = 'openai-compatible' | 'refact' | 'ollama' | 'lmstudio' | 'vllm';
+export type ProviderKind = 'openai-compatible' | 'refact' | 'ollama' | 'lmstudio' | 'vllm' | 'llamacpp';
 
 /** A chat model's facts, in Refact's providers.d field names. */
 export interface ChatModelConfig {
@@ -23,6 +25,11 @@ export interface ChatModelConfig {
 export interface CompletionModelConfig {
   n_ctx: number;
   enabled: boolean;
+  /**
+   * The model's fill-in-the-middle tokens, for servers that take a raw prompt
+   * (OpenAI-compatible /completions). Unset: guessed from the model's name.
+   */
+  fim_family?: FimFamily;
   tokenizer?: string;
   extra?: Record<string, unknown>;
 }
@@ -99,7 +106,20 @@ export function defaultChatModel(n_ctx = 8192): ChatModelConfig {
   };
 }
 
-export type PresetId = 'ollama' | 'lmstudio' | 'vllm' | 'openai' | 'refact';
+/** Refact's default_code_completion_n_ctx: the prompt budget of a completion model added by name. */
+export const DEFAULT_COMPLETION_N_CTX = 2048;
+
+/** Refact's defaults for a completion model the user adds by name. */
+export function defaultCompletionModel(fimFamily?: FimFamily): CompletionModelConfig {
+  return { n_ctx: DEFAULT_COMPLETION_N_CTX, enabled: true, ...(fimFamily !== undefined && { fim_family: fimFamily }) };
+}
+
+/** Kinds whose completions are a raw FIM prompt to OpenAI's /completions, so the model's FIM format must be known. */
+export function takesRawFimPrompt(kind: ProviderKind): boolean {
+  return kind === 'openai-compatible' || kind === 'vllm' || kind === 'lmstudio';
+}
+
+export type PresetId = 'ollama' | 'lmstudio' | 'vllm' | 'llamacpp' | 'openai' | 'refact';
 
 export interface ProviderPreset {
   kind: ProviderKind;
@@ -132,6 +152,16 @@ export const PROVIDER_PRESETS: Readonly<Record<PresetId, ProviderPreset>> = {
     baseUrl: 'http://127.0.0.1:8000/v1',
     apiKeyRequired: false,
     corsHint: 'vLLM allows every origin by default; if it was started with --allowed-origins, add this page\'s origin.',
+  },
+  llamacpp: {
+    kind: 'llamacpp',
+    name: 'llama.cpp server',
+    baseUrl: 'http://127.0.0.1:8080/v1',
+    apiKeyRequired: false,
+    // Checked in llama.cpp's tools/server (server-http.cpp, README): every response echoes the
+    // request's Origin and preflights skip the key check; --api-key only makes requests need it.
+    corsHint:
+      'llama-server answers every origin by default, also when started with --api-key (then enter that key here). Newer builds restrict origins when started with --cors-origins, or with --tools / --agent / MCP servers (localhost only): add this page\'s origin, e.g. --cors-origins https://app.example. Check that the address includes the --port (8080 by default) and any --api-prefix.',
   },
   openai: {
     kind: 'openai-compatible',

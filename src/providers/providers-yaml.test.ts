@@ -150,6 +150,25 @@ completion_models: nope
     expect(toProvidersYaml(config)).toContain('api_key: sk-secret');
     expect(toProvidersYaml(config, { includeApiKey: false })).not.toContain('sk-secret');
   });
+
+  it("keeps a completion model's FIM format both ways and names a bad one", () => {
+    const config = configFromPreset('vllm', {
+      completionModels: { 'my-coder': { n_ctx: 4096, enabled: true, fim_family: 'starcoder' } },
+    });
+    const back = parseOk(toProvidersYaml(config), 'vllm.yaml');
+    expect(back.config.completionModels).toEqual({ 'my-coder': { n_ctx: 4096, enabled: true, fim_family: 'starcoder' } });
+    expect(back.warnings).toEqual([]);
+    const bad = `chat_endpoint: http://h/v1/chat/completions\ncompletion_models:\n  m: {n_ctx: 100, fim_family: qwen}\n`;
+    expect(errorsOf(bad)).toEqual([expect.stringContaining('fim_family must be one of qwen2.5-coder, starcoder')]);
+  });
+
+  it('reads a llamacpp.yaml as a llama.cpp server', () => {
+    expect(parseOk('chat_endpoint: http://127.0.0.1:8080/v1/chat/completions\n', 'llamacpp.yaml').config).toMatchObject({
+      kind: 'llamacpp',
+      name: 'llama.cpp server',
+      baseUrl: 'http://127.0.0.1:8080/v1',
+    });
+  });
 });
 
 describe('presets and ids', () => {
@@ -158,6 +177,7 @@ describe('presets and ids', () => {
     expect(PROVIDER_PRESETS.lmstudio.baseUrl).toBe('http://127.0.0.1:1234/v1');
     expect(PROVIDER_PRESETS.vllm.baseUrl).toBe('http://127.0.0.1:8000/v1');
     expect(PROVIDER_PRESETS.openai.baseUrl).toBe('https://api.openai.com/v1');
+    expect(PROVIDER_PRESETS.llamacpp).toMatchObject({ kind: 'llamacpp', baseUrl: 'http://127.0.0.1:8080/v1' });
     expect(configFromPreset('ollama')).toEqual({
       id: 'ollama',
       name: 'Ollama',

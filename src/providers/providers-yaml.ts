@@ -12,6 +12,7 @@ import {
   type ProviderConfig,
   type ProviderKind,
 } from './config';
+import { FIM_FAMILIES, isFimFamily } from './completion/fim-family';
 import { isRecord } from './errors';
 
 export type { ProviderConfig } from './config';
@@ -95,6 +96,8 @@ const KIND_BY_STEM: Record<string, ProviderKind> = {
   vllm: 'vllm',
   refact: 'refact',
   refact_self_hosted: 'refact',
+  llamacpp: 'llamacpp',
+  llama_cpp: 'llamacpp',
 };
 
 interface Context {
@@ -233,6 +236,8 @@ function withExtras(out: Record<string, unknown>, extra: Record<string, unknown>
 
 function completionModelYaml(m: CompletionModelConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { n_ctx: m.n_ctx, enabled: m.enabled };
+  // Ours, not Refact's: which FIM tokens the tab writes for this model.
+  if (m.fim_family !== undefined) out.fim_family = m.fim_family;
   if (m.tokenizer !== undefined) out.tokenizer = m.tokenizer;
   return withExtras(out, m.extra);
 }
@@ -270,7 +275,7 @@ const CHAT_MODEL_FIELDS = new Set([
   'enabled',
   'tokenizer',
 ]);
-const COMPLETION_MODEL_FIELDS = new Set(['n_ctx', 'enabled', 'tokenizer']);
+const COMPLETION_MODEL_FIELDS = new Set(['n_ctx', 'enabled', 'tokenizer', 'fim_family']);
 
 function parseChatModel(record: Record<string, unknown>, path: string, ctx: Context): ChatModelConfig {
   const model = defaultChatModel(nCtx(record, path, ctx));
@@ -297,6 +302,11 @@ function parseCompletionModel(record: Record<string, unknown>, path: string, ctx
   };
   const tokenizer = optionalString(record, 'tokenizer', ctx, path);
   if (tokenizer !== undefined) model.tokenizer = tokenizer;
+  const fimFamily = optionalString(record, 'fim_family', ctx, path);
+  if (fimFamily !== undefined && isFimFamily(fimFamily)) model.fim_family = fimFamily;
+  else if (fimFamily !== undefined) {
+    ctx.errors.push(`${ctx.file}: ${path}.fim_family must be one of ${FIM_FAMILIES.join(', ')}, got "${fimFamily}"`);
+  }
   const extra = extras(record, COMPLETION_MODEL_FIELDS, path, ctx);
   if (extra) model.extra = extra;
   return model;

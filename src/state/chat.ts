@@ -11,7 +11,6 @@
 import { batch, computed, signal, type Signal } from '@preact/signals';
 import {
   atCommandPreview,
-  createFileList,
   isChatMode,
   isChatPermissions,
   lastUserIndex,
@@ -25,10 +24,10 @@ import {
   type ChatPermissions,
   type CheckpointPort,
   type ConfirmDecision,
+  type ContextFileMessage,
   type LoopStatus,
   type PauseRequest,
   type ThreadMessage,
-  type WorkspaceFileList,
 } from '../engine/index';
 import { appKnowledgeStore } from '../engine/knowledge/app-db';
 import { tokenCounterForModel, type TokenCounter } from '../engine/token-counter';
@@ -41,6 +40,8 @@ import type { Workspace } from '../workspace/types';
 import { streamChat, type ChatTarget } from './chat-targets';
 import { agentIndexPort, lazyIndexPort } from './index-port';
 import { workspace } from './workspace';
+import { fileListOf } from './file-list';
+import { activeFile, attachActiveFile, attachByDefault, guardUnsavedEdits } from './editor-context';
 
 export const MAX_CHATS = 100;
 
@@ -132,12 +133,6 @@ function titleOf(thread: readonly ThreadMessage[]): string {
 // ---------------------------------------------------------------------------
 // Engine context for the open workspace
 
-let filesFor: { id: string; files: WorkspaceFileList } | null = null;
-
-function fileListOf(ws: Workspace): WorkspaceFileList {
-  if (filesFor?.id !== ws.id) filesFor = { id: ws.id, files: createFileList(ws) };
-  return filesFor.files;
-}
 
 /** Checkpoints load on the first write (the shadow repository is not small). */
 function checkpointPort(ws: Workspace): CheckpointPort {
@@ -375,7 +370,7 @@ export async function sendMessage(text: string, target: ChatTarget): Promise<voi
     const ctx = atContext();
     const context = ctx && content.includes('@') ? (await atCommandPreview(content, { ...ctx, signal: preparing.signal })).messages : [];
     if (preparing.signal.aborted) throw new DOMException('stopped', 'AbortError');
-    setThread([...threadSnapshot(), ...context, { role: 'user', content }]);
+    setThread([...threadSnapshot(), ...activeFileContext(), ...context, { role: 'user', content }]);
   } catch (error) {
     loopStatus.value = null;
     if (controller === preparing) controller = null;
@@ -388,6 +383,21 @@ export async function sendMessage(text: string, target: ChatTarget): Promise<voi
     return;
   }
   await run(target);
+}
+
+/**
+ * The file open in the editor (or its selection), when the user attached it: like Refact's
+ * active file and selected snippet. The editor's text as it is now, unsaved edits included.
+ */
+function activeFileContext(): ContextFileMessage[] {
+  const file = activeFile.value;
+  if (!file || !workspace.value || !(attachActiveFile.value || attachByDefault.value)) return [];
+  attachActiveFile.value = false;
+  const selected = file.selection !== '';
+  const text = selected ? file.selection : file.text();
+  const line1 = selected ? file.line1 : 1;
+  const line2 = selected ? file.line2 : Math.max(1, text.split('\n').length);
+  return [{ role: 'context_file', content: [{ file_name: file.path, file_content: text, line1, line2 }] }];
 }
 
 /** Runs the model again after an error; an answer the error cut off is redone. */
@@ -432,7 +442,8 @@ async function run(target: ChatTarget): Promise<void> {
       stream: (request, sig, onChunk) => streamChat(target, request, sig, onChunk),
       context: ws
         ? {
-            workspace: ws,
+            // Files with unsaved edits in the editor are refused to the agent's writes (README: the editor and the agent).
+            workspace: guardUnsavedEdits(ws),
             files: fileListOf(ws),
             checkpoints: checkpointPort(ws),
             knowledge: appKnowledgeStore(ws.id),

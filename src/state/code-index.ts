@@ -51,6 +51,12 @@ export async function saveIndexSettings(next: IndexSettings): Promise<void> {
   } else void (await codeIndexFor(ws)).rescan(); // the status shows the pass; saving is done
 }
 
+/** After a pass stopped on an error: walk the open folder again (files already indexed are not parsed again). */
+export async function retryIndexing(): Promise<void> {
+  const ws = workspace.value;
+  if (ws && current?.id === ws.id) await (await current.index).rescan();
+}
+
 /** A query for a folder that is no longer open must not start (or replace) an index. */
 export function checkOpen(ws: Workspace): void {
   if (workspace.value?.id !== ws.id) throw new Error(`"${ws.name}" is no longer the open folder`);

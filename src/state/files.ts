@@ -1,24 +1,41 @@
 import { computed, effect, signal, untracked } from '@preact/signals';
 import { baseName, parentPath } from '../workspace/paths';
-import type { DirEntry, ReadTextResult, Workspace, WorkspaceChange } from '../workspace/types';
+import type { DirEntry, Workspace, WorkspaceChange } from '../workspace/types';
 import { PermissionLostError } from '../workspace/errors';
+import type { DiffChunk } from '../engine/messages';
+import { go } from './route';
 import { reportAccessLost, workspace } from './workspace';
 
-/** The file tree (loaded lazily, one directory at a time) and the file being viewed. */
+/** The file tree (loaded lazily, one directory at a time) and which file the editor should show. */
 
 export type DirState = { status: 'loading' } | { status: 'ready'; entries: DirEntry[] } | { status: 'error'; message: string };
 
 export const dirs = signal<ReadonlyMap<string, DirState>>(new Map());
 export const expanded = signal<ReadonlySet<string>>(new Set(['']));
 export const selectedPath = signal<string | null>(null);
-export type ViewState =
-  | { status: 'idle' }
-  | { status: 'loading'; path: string }
-  | { status: 'ready'; file: ReadTextResult }
-  | { status: 'error'; path: string; message: string };
-export const view = signal<ViewState>({ status: 'idle' });
-/** 1-based line the viewer scrolls to and marks (a search hit), or null. */
-export const viewLine = signal<number | null>(null);
+
+/** A file to show in the editor (the editor loads lazily and takes it from here); `seq` makes a repeat count. */
+export interface OpenRequest {
+  path: string;
+  /** 1-based line to reveal and mark (a search hit), if any. */
+  line?: number;
+  /** Raise the text size limit ("Open anyway"). */
+  limitBytes?: number;
+  seq: number;
+}
+export const openRequest = signal<OpenRequest | null>(null);
+let openSeq = 0;
+
+/** An agent's change to show in the editor as a merge view ("Open in editor" on a diff in the chat). */
+export interface DiffRequest {
+  path: string;
+  chunks: DiffChunk[];
+  chatId: string;
+  seq: number;
+}
+export const diffRequest = signal<DiffRequest | null>(null);
+/** Ctrl+P: the quick-open box is showing. */
+export const quickOpenVisible = signal(false);
 
 export interface TreeRow {
   path: string;
@@ -94,19 +111,19 @@ export function revealInTree(path: string): void {
   expanded.value = next;
 }
 
-export async function openFile(path: string, options: { limitBytes?: number; line?: number } = {}): Promise<void> {
-  const ws = workspace.value;
-  if (!ws) return;
-  viewLine.value = options.line ?? null;
+/** Shows an agent's change to `path` in the editor, hunk by hunk, on the Files page. */
+export function openDiffInEditor(path: string, chunks: DiffChunk[], chatId: string): void {
+  if (!workspace.value) return;
   selectedPath.value = path;
-  if (view.value.status !== 'ready' || view.value.file.path !== path) view.value = { status: 'loading', path };
-  try {
-    const file = await ws.readText(path, options);
-    if (selectedPath.value === path) view.value = { status: 'ready', file };
-  } catch (err) {
-    if (err instanceof PermissionLostError) reportAccessLost();
-    if (selectedPath.value === path) view.value = { status: 'error', path, message: err instanceof Error ? err.message : String(err) };
-  }
+  diffRequest.value = { path, chunks, chatId, seq: ++openSeq };
+  go('files');
+}
+
+/** Opens `path` in the editor (on the Files page), revealing `line`. */
+export async function openFile(path: string, options: { limitBytes?: number; line?: number } = {}): Promise<void> {
+  if (!workspace.value) return;
+  selectedPath.value = path;
+  openRequest.value = { path, ...options, seq: ++openSeq };
 }
 
 /** Re-reads the directories and the open file that a batch of changes touched. */
@@ -121,12 +138,6 @@ function applyChanges(ws: Workspace, changes: WorkspaceChange[]): void {
   }
   const reload = rulesChanged ? [...dirs.value.keys()] : [...touchedDirs].filter((d) => dirs.value.has(d));
   for (const dir of reload) void loadDir(ws, dir);
-  const open = selectedPath.value;
-  if (open && changes.some((c) => c.path === open)) {
-    if (changes.some((c) => c.path === open && c.type === 'deleted')) {
-      view.value = { status: 'error', path: open, message: `"${open}" was deleted` };
-    } else void openFile(open, { line: viewLine.value ?? undefined }); // a search hit stays marked
-  }
 }
 
 // A new workspace resets the tree and starts watching it for changes.
@@ -136,7 +147,8 @@ effect(() => {
     dirs.value = new Map();
     expanded.value = new Set(['']);
     selectedPath.value = null;
-    view.value = { status: 'idle' };
+    openRequest.value = null;
+    diffRequest.value = null;
     if (!ws) return undefined;
     void loadDir(ws, '');
     return ws.watch((changes) => applyChanges(ws, changes));

@@ -8,7 +8,10 @@ import { semanticConfig, semanticIndexFor } from './semantic-index';
  * index (definitions, references, outlines) and, when search by meaning is
  * on, the semantic index. Nothing loads until a query comes; a query made
  * while an index is still on its first pass waits for it (bounded), since
- * "not found" with half the project unread would mislead the model.
+ * "not found" with half the project unread would mislead the model. For the
+ * same reason an index whose pass stopped on an error (state 'error') makes
+ * the query fail with the reason (code-index/agent-port.ts) until a change to
+ * the folder or a rescan indexes it again.
  */
 
 /** How long a query waits for a first pass before answering from what is indexed so far. */

@@ -1,10 +1,14 @@
 import { computed, signal } from '@preact/signals';
-import { localCaps, mergeCaps } from '../providers/caps';
+import type { CompletionBackend } from '../completion/backend';
+import type { FimFamily } from '../inference/fim';
+import { LOCAL_PROVIDER, localCaps, mergeCaps } from '../providers/caps';
 import {
   defaultChatModel,
+  defaultCompletionModel,
   presetForKind,
   providerIdProblem,
   slugProviderId,
+  type CompletionModelConfig,
   type ProviderConfig,
 } from '../providers/config';
 import { createProvider, loadProviderCaps, type RemoteProvider } from '../providers/from-config';
@@ -12,7 +16,7 @@ import { parseProvidersYaml, providersYamlFileName, toProvidersYaml } from '../p
 import type { Caps } from '../providers/types';
 import { getSetting, setSetting } from '../storage/db';
 import { downloadBlob } from '../workspace/zip-export';
-import { defaults, localModels } from './models';
+import { defaults, localModels, setDefaultModel } from './models';
 
 /**
  * Remote providers the user configured (keys stay in this browser's
@@ -46,13 +50,23 @@ export async function providerFor(id: string): Promise<RemoteProvider | undefine
   return provider;
 }
 
-let loaded = false;
-export async function initProviders(): Promise<void> {
-  if (loaded) return;
-  loaded = true;
-  providers.value = await getSetting<ProviderConfig[]>('providers', []);
-  // Refact servers publish their models as caps; fetch them for the picker.
-  await Promise.all(providers.value.filter((p) => p.kind === 'refact' && p.enabled).map((p) => refreshProviderModels(p.id)));
+let configsLoading: Promise<void> | undefined;
+/** The stored configs, read once; callers that only need configs need not wait for any server. */
+function loadConfigs(): Promise<void> {
+  configsLoading ??= getSetting<ProviderConfig[]>('providers', []).then((stored) => {
+    providers.value = stored;
+  });
+  return configsLoading;
+}
+
+let initializing: Promise<void> | undefined;
+export function initProviders(): Promise<void> {
+  initializing ??= (async () => {
+    await loadConfigs();
+    // Refact servers publish their models as caps; fetch them for the picker.
+    await Promise.all(providers.value.filter((p) => p.kind === 'refact' && p.enabled).map((p) => refreshProviderModels(p.id)));
+  })();
+  return initializing;
 }
 
 async function save(next: ProviderConfig[]): Promise<void> {
@@ -90,6 +104,7 @@ export async function removeProvider(id: string): Promise<void> {
   live.delete(id);
   setError(id, null);
   await save(providers.value.filter((p) => p.id !== id));
+  if (defaults.value.completion?.startsWith(`${id}/`)) await setDefaultModel('completion', null);
 }
 
 export async function setProviderEnabled(id: string, enabled: boolean): Promise<void> {
@@ -102,6 +117,95 @@ export async function addProviderModel(id: string, model: string, nCtx: number):
       p.id === id ? { ...p, chatModels: { ...p.chatModels, [model]: defaultChatModel(nCtx) } } : p,
     ),
   );
+}
+
+function updateCompletionModels(
+  id: string,
+  change: (models: Record<string, CompletionModelConfig>) => Record<string, CompletionModelConfig>,
+): Promise<void> {
+  return save(providers.value.map((p) => (p.id === id ? { ...p, completionModels: change({ ...p.completionModels }) } : p)));
+}
+
+/** Adds a completion model by name; `fimFamily` for servers that take a raw FIM prompt (unset: guessed from the name). */
+export async function addProviderCompletionModel(id: string, model: string, fimFamily?: FimFamily): Promise<void> {
+  await updateCompletionModels(id, (models) => ({ ...models, [model]: defaultCompletionModel(fimFamily) }));
+}
+
+export async function removeProviderCompletionModel(id: string, model: string): Promise<void> {
+  await updateCompletionModels(id, (models) => {
+    delete models[model];
+    return models;
+  });
+  if (defaults.value.completion === `${id}/${model}`) await setDefaultModel('completion', null);
+}
+
+/** Sets (or, with undefined, clears back to the name's guess) the FIM format of a completion model. */
+export async function setCompletionModelFimFamily(id: string, model: string, fimFamily: FimFamily | undefined): Promise<void> {
+  await updateCompletionModels(id, (models) => {
+    const current = models[model];
+    if (!current) return models;
+    const { fim_family: _old, ...rest } = current;
+    return { ...models, [model]: fimFamily === undefined ? rest : { ...rest, fim_family: fimFamily } };
+  });
+}
+
+/** A provider's completion models as the picker sees them (a Refact server's come from its caps). */
+export function completionModelsOf(id: string): string[] {
+  const prefix = `${id}/`;
+  return Object.entries(caps.value.completion_models)
+    .filter(([, m]) => m.provider === id)
+    .map(([key]) => (key.startsWith(prefix) ? key.slice(prefix.length) : key));
+}
+
+export interface CompletionModelChoice {
+  /** The caps key, as stored in `defaults.completion`. */
+  key: string;
+  label: string;
+}
+
+/** Every completion model in caps, local ones first, with names a person reads. */
+export const completionModelChoices = computed<CompletionModelChoice[]>(() =>
+  Object.entries(caps.value.completion_models).map(([key, m]) => ({ key, label: completionModelLabel(key, m.provider) })),
+);
+
+function completionModelLabel(key: string, provider: string | undefined): string {
+  if (provider === undefined || provider === LOCAL_PROVIDER) {
+    return `${localModels.value.find((m) => m.id === key)?.label ?? key} (local)`;
+  }
+  const name = providers.value.find((p) => p.id === provider)?.name ?? provider;
+  return `${key.slice(provider.length + 1)} (${name})`;
+}
+
+const completionBackends = new Map<string, { config: ProviderConfig; backend: CompletionBackend }>();
+
+/**
+ * The backend for a provider's completion model (`<provider id>/<model>`), or
+ * null for a local model (handled by the llm worker), an unknown or disabled
+ * provider, or a model the provider does not list. Contacts nothing.
+ */
+export async function completionBackendFor(modelKey: string): Promise<CompletionBackend | null> {
+  await loadConfigs();
+  const slash = modelKey.indexOf('/');
+  // Local keys ("webllm:…", "transformers:org/repo") never start with a provider id: ids have no ':'.
+  const config = slash > 0 ? providers.value.find((p) => p.id === modelKey.slice(0, slash) && p.enabled) : undefined;
+  const model = modelKey.slice(slash + 1);
+  if (!config || !servesCompletionModel(config, model)) return null;
+  const cached = completionBackends.get(modelKey);
+  if (cached?.config === config) return cached.backend;
+  // The backends (and the FIM prompt code) load with the first completion, not with the shell.
+  const { createCompletionBackend } = await import('../providers/completion/from-config');
+  const backend = createCompletionBackend(config, model);
+  completionBackends.set(modelKey, { config, backend });
+  return backend;
+}
+
+function servesCompletionModel(config: ProviderConfig, model: string): boolean {
+  const own = Object.hasOwn(config.completionModels, model) ? config.completionModels[model] : undefined;
+  if (own) return own.enabled;
+  if (config.kind !== 'refact') return false;
+  // A Refact server lists its models in caps; before they arrive, trust the key.
+  const fetched = serverCaps.value.get(config.id);
+  return fetched === undefined || Object.hasOwn(fetched.completion_models, model);
 }
 
 /** Refact servers: their caps. OpenAI-compatible: GET /models, kept in the config. */

@@ -1,11 +1,5 @@
-import type {
-  ChatChunk,
-  ChatRequest,
-  CodeCompletionRequest,
-  CodeCompletionResponse,
-  FinishReason,
-  Usage,
-} from '../providers/types';
+import type { ContextSnippet } from '../completion/backend';
+import type { ChatChunk, ChatRequest, CodeCompletionRequest, FinishReason, Usage } from '../providers/types';
 
 /** API of workers/llm.worker.ts: local model inference (web-llm on WebGPU, transformers.js). */
 
@@ -84,6 +78,30 @@ export interface LocalChatResult {
   stats: GenerationStats;
 }
 
+/** A completion request as the llm worker takes it: Refact's request plus what the core gathered. */
+export interface FimWorkerRequest extends CodeCompletionRequest {
+  requestId: string;
+  /** AST context, nearest first; the worker keeps what fits its token budget. */
+  context?: ContextSnippet[];
+  /** The workspace's name, for repository-level prompts. */
+  repoName?: string;
+}
+
+export interface FimWorkerResult {
+  /** What the model wrote, before post-processing. */
+  text: string;
+  finish_reason: FinishReason;
+  /** Set when nothing ran: the model is answering the chat (completion pauses until it is done). */
+  busy?: 'chat';
+  model: string;
+  /** The context snippets that fit in the prompt. */
+  context: ContextSnippet[];
+  promptTokens: number;
+  completionTokens: number;
+  /** Time in the engine (prompt building excluded). */
+  engineMs: number;
+}
+
 /** Pushed to the app: the worker reloaded its engine after the GPU device was lost, etc. */
 export type LlmEvent =
   | { type: 'device-lost'; modelId: string | null; message: string }
@@ -115,8 +133,20 @@ export interface LlmWorkerApi {
   chat(request: ChatRequest & { requestId: string }, onChunk: (chunk: ChatChunk) => void): Promise<LocalChatResult>;
   /** Stops a running chat; what was streamed stays streamed. */
   abort(requestId: string): Promise<void>;
-  /** Refact's /v1/code-completion, on the loaded model (or `request.model`). */
-  codeCompletion(request: CodeCompletionRequest): Promise<CodeCompletionResponse>;
+  /**
+   * One fill-in-the-middle generation for the completion core (src/completion/), on the model
+   * `request.model` names: the chat model when it is the same, else the completion model
+   * loaded with `loadCompletionModel`. Returns the raw text (the core post-processes it).
+   * While a chat generates on the same model it answers `busy` at once instead of waiting;
+   * `abort(requestId)` stops it (the generation stops, not just the answer).
+   */
+  completeFim(request: FimWorkerRequest): Promise<FimWorkerResult>;
+  /**
+   * Loads a second model for completion only (its own engine instance, so completions never
+   * wait for the chat or get cut by its Stop). Loading the chat's model here is a no-op: it is shared.
+   */
+  loadCompletionModel(modelId: string, onProgress: (p: LoadProgress) => void): Promise<{ modelId: string; shared: boolean }>;
+  unloadCompletionModel(): Promise<void>;
   unload(): Promise<void>;
   /** Removes a model's files from the browser cache (also clears a half-finished download). */
   deleteModel(modelId: string): Promise<void>;

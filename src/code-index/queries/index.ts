@@ -9,6 +9,10 @@
  *   Java, C# file-scoped namespaces, PHP `namespace X;`), with `@name`.
  * - `@qualifier` extra segments between the enclosing scopes and the name (a Go method's
  *   receiver type, C++ `Foo::bar` defined out of line).
+ * - `@chained.<kind>` with `@name`: a target further down a chain of nested nodes of one type
+ *   (Python's `A = B = 1` nests `B = 1` in the assignment to A). It is a definition only when the
+ *   chain's outermost node is captured as `@chain` (say, a module-level assignment), and it takes
+ *   that node as its own: one statement, its targets siblings, as with `a, b = 1, 2`.
  * - `@body` extends a definition's range to a sibling node (Dart's function bodies).
  * - `@reference.<kind>` (call, new, type, inherit, ref) with `@name`, and `@receiver` for the
  *   expression before the name (`obj` in `obj.name()`).
@@ -56,4 +60,4 @@ export const TAGS_QUERIES: Readonly<Record<string, string>> = {
 };
 
 /** Bump when a query or the extraction changes what is stored, so cached index entries are rebuilt. */
-export const QUERIES_VERSION = 2;
+export const QUERIES_VERSION = 3;

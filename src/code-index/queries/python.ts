@@ -1,9 +1,12 @@
-/** Python: classes, functions (methods when inside a class), module-level assignments; calls, bases, decorators, annotations. */
+/** Python: classes, functions (methods when inside a class), module-level assignments (every target of `A = B = 1`); calls, bases, decorators, annotations. */
 export const pythonQuery = String.raw`
 (class_definition name: (identifier) @name) @definition.class
 (function_definition name: (identifier) @name) @definition.function
 (module (expression_statement (assignment left: (identifier) @name) @definition.variable))
 (module (expression_statement (assignment left: (pattern_list (identifier) @name)) @definition.variable))
+(module (expression_statement (assignment) @chain))
+(assignment !type right: (assignment left: (identifier) @name) @chained.variable)
+(assignment !type right: (assignment left: (pattern_list (identifier) @name)) @chained.variable)
 
 (import_from_statement module_name: (_) @source name: (dotted_name . (identifier) @name .)) @import
 (import_from_statement module_name: (_) @source name: (aliased_import name: (dotted_name) @original alias: (identifier) @name)) @import

@@ -150,7 +150,7 @@ describe('tagPython agrees with tree-sitter', () => {
   });
 
   it('on a file of tricky constructs, also with CRLF line ends and tab indentation', async () => {
-    expect((await agreed(TRICKY)).length).toBe(44);
+    expect((await agreed(TRICKY)).length).toBe(46);
     const crlf = TRICKY.replace(/\n/g, '\r\n');
     expect(quick(crlf)).toEqual(await treeSitter(crlf));
     const tabs = TRICKY.replace(/^((?: {4})+)/gm, (m) => '\t'.repeat(m.length / 4));
@@ -278,6 +278,7 @@ def f():
       'variable pkg::m::D L4-4 @4:1',
       'variable pkg::m::E L4-4 @4:4',
       'variable pkg::m::F L5-5 @5:1',
+      'variable pkg::m::G L5-5 @5:5',
       'variable pkg::m::I L6-6 @6:5',
       'variable pkg::m::N L10-10 @10:1',
       'variable pkg::m::O L11-11 @11:1',
@@ -286,6 +287,38 @@ def f():
       'function pkg::m::f L16-17 @16:5',
     ]);
     expect(signatures(defs)).toMatchObject({ 'pkg::m::E': 'D, E = 3, 4', 'pkg::m::O': 'O = 1', 'pkg::m::P': 'P = 2', 'pkg::m::I': '*H, I = 6, 7' });
+  });
+
+  it('takes every target of a chained assignment, tuples included, as CPython does', async () => {
+    const defs = await agreed(`A = B = 1
+C = D = E = f()
+a, b = c = 1, 2
+d = e, g = 3, 4
+x.y = h = i[0] = j = 5
+k: int = 6
+l = m == n
+o = p, q
+`);
+    expect(brief(defs)).toEqual([
+      'variable pkg::m::A L1-1 @1:1',
+      'variable pkg::m::B L1-1 @1:5',
+      'variable pkg::m::C L2-2 @2:1',
+      'variable pkg::m::D L2-2 @2:5',
+      'variable pkg::m::E L2-2 @2:9',
+      'variable pkg::m::a L3-3 @3:1',
+      'variable pkg::m::b L3-3 @3:4',
+      'variable pkg::m::c L3-3 @3:8',
+      'variable pkg::m::d L4-4 @4:1',
+      'variable pkg::m::e L4-4 @4:5',
+      'variable pkg::m::g L4-4 @4:8',
+      'variable pkg::m::h L5-5 @5:7',
+      'variable pkg::m::j L5-5 @5:18',
+      'variable pkg::m::k L6-6 @6:1',
+      'variable pkg::m::l L7-7 @7:1',
+      'variable pkg::m::o L8-8 @8:1',
+    ]);
+    expect(signatures(defs)).toMatchObject({ 'pkg::m::B': 'A = B = 1', 'pkg::m::E': 'C = D = E = f()', 'pkg::m::j': 'x.y = h = i[0] = j = 5' });
+    expect(defs.every((d) => d.parent === null)).toBe(true);
   });
 
   it('reads Unicode names, with columns in UTF-16 units, and skips characters no name may hold', async () => {
@@ -309,10 +342,10 @@ def ñandú(): pass
     expect(brief(await agreed(crlf))).toEqual(['class pkg::m::A L1-4 @1:7', 'method pkg::m::A::f L2-4 @2:9', 'variable pkg::m::B L6-6 @6:1']);
   });
 
-  it('ends a block after the comment lines that are indented at least as deep as it', async () => {
+  it('ends a definition at its last statement, not at the comment lines after it (as CPython’s end_lineno)', async () => {
     const defs = await agreed(`def g():
     pass
-    # indented as g's body: still g
+    # indented as g's body: still not code
 
 # column 0
 def h():
@@ -326,8 +359,38 @@ def k():
         # in the if
     # in k
   # in neither
+def deeper():
+    return 1
+        # deeper than the body
+class C:
+    def m(self):
+        return 1
+        # after m's body
+    # after C's body
+@decorator
+def decorated():
+    return 2
+    # after decorated's body
+x = 2
 `);
-    expect(brief(defs)).toEqual(['function pkg::m::g L1-3 @1:5', 'function pkg::m::h L6-7 @6:5', 'function pkg::m::k L11-15 @11:5']);
+    expect(brief(defs)).toEqual([
+      'function pkg::m::g L1-2 @1:5',
+      'function pkg::m::h L6-7 @6:5',
+      'function pkg::m::k L11-13 @11:5',
+      'function pkg::m::deeper L17-18 @17:5',
+      'class pkg::m::C L20-22 @20:7',
+      'method pkg::m::C::m L21-22 @21:9',
+      'function pkg::m::decorated L26-27 @26:5',
+      'variable pkg::m::x L29-29 @29:1',
+    ]);
+  });
+
+  it('ends a definition with trailing comments at the end of the file at its last statement', async () => {
+    for (const text of ['def f():\n    return 1\n    # last\n', 'def f():\n    return 1\n    # last', 'class A:\n    def f(self):\n        return (1,\n                2)\n        # last\n']) {
+      const defs = quick(text);
+      expect(defs).toEqual(await treeSitter(text));
+      expect(defs.map((d) => d.line2)).toEqual(text.startsWith('class') ? [4, 4] : [2]);
+    }
   });
 
   it('counts a tab as 8 columns of indentation, as tree-sitter does', async () => {

@@ -6,7 +6,7 @@ import { SIGNATURE_MAX, collapseSignature } from '../signature';
  * f-strings, comments, brackets, line continuations) and the indentation
  * rules of tree-sitter-python's scanner, giving what extract.ts gives with
  * queries/python.ts: classes and functions anywhere (methods directly inside
- * a class), and the targets of module-level assignments.
+ * a class), and the targets of module-level assignments (all of `A = B = 1`).
  */
 export function tagPython(text: string, modulePrefix: readonly string[]): AstDefinition[] {
   return new PythonTagger(text, modulePrefix).run();
@@ -104,10 +104,6 @@ class PythonTagger {
   private lastEnd = 0;
   private lastRow = 0;
   private colonLast = false;
-  /** Comment lines since the last statement: they end a block or not by their indentation. */
-  private readonly commentRows: number[] = [];
-  private readonly commentIndents: number[] = [];
-  private commentCount = 0;
 
   // The definition header on this line.
   private header = H_NONE;
@@ -174,7 +170,6 @@ class PythonTagger {
 
   private beginLine(): void {
     this.closeBlocks(this.indent);
-    this.commentCount = 0;
   }
 
   private endLine(): void {
@@ -204,8 +199,8 @@ class PythonTagger {
 
   /**
    * A statement (or EOF, at indentation 0) starts: the blocks it is not in end
-   * where tree-sitter's scanner puts their DEDENT, after the comment lines
-   * that follow them as long as those are indented at least as deep.
+   * with their last statement (extract.ts leaves out the comment lines that
+   * tree-sitter's block takes in after it, as CPython's end_lineno does).
    */
   private closeBlocks(indent: number): void {
     const blocks = this.blocks;
@@ -223,10 +218,8 @@ class PythonTagger {
       }
       blocks.pop();
     }
-    let j = 0;
     while ((top = blocks[blocks.length - 1]) && top.indent > indent) {
-      while (j < this.commentCount && this.commentIndents[j]! >= top.indent) j++;
-      if (top.def) top.def.line2 = (j > 0 ? this.commentRows[j - 1]! : this.lastRow) + 1;
+      if (top.def) top.def.line2 = this.lastRow + 1;
       blocks.pop();
     }
   }
@@ -351,7 +344,7 @@ class PythonTagger {
           this.complexTarget = true;
           this.target = V_SKIP;
         } else if (code === EQUALS && this.candidates.length > 0) {
-          this.commit(); // `a, = ...`
+          this.commit(true); // `a, = ...`
         } else {
           this.target = V_NONE;
         }
@@ -366,7 +359,7 @@ class PythonTagger {
             this.candidates.push(this.candidate, this.candidateEnd, this.candidateRow, this.candidateColumn);
           }
           if (code === COMMA) this.target = V_TARGET;
-          else this.commit();
+          else this.commit(code === EQUALS); // `a: T = ...` has one target
         } else {
           // The name only starts a target (`a.b`, `a[0]`), or this is no assignment at all.
           this.complexTarget = true;
@@ -376,14 +369,17 @@ class PythonTagger {
       case V_SKIP:
         if (!atTop) break;
         if (code === COMMA) this.target = V_TARGET;
-        else if (code === EQUALS) this.commit();
+        else if (code === EQUALS) this.commit(true);
         else if (code === COLON) this.target = V_NONE;
         break;
     }
   }
 
-  /** The assignment is sure: its bare-name targets are variables; their ends come with the statement's. */
-  private commit(): void {
+  /**
+   * The assignment is sure: its bare-name targets are variables; their ends come with the
+   * statement's. After an `=`, what follows may be another target list (`A = B = 1`).
+   */
+  private commit(chain: boolean): void {
     const c = this.candidates;
     for (let k = 0; k < c.length; k += 4) {
       const name = this.text.slice(c[k]!, c[k + 1]!);
@@ -401,7 +397,9 @@ class PythonTagger {
       this.out.push(def);
       this.pendingVariables.push(def);
     }
-    this.target = V_NONE;
+    c.length = 0;
+    this.complexTarget = false;
+    this.target = chain ? V_TARGET : V_NONE;
   }
 
   private endStatement(): void {
@@ -465,7 +463,6 @@ class PythonTagger {
         if (this.atLineStart) this.indent = 0;
         i++;
       } else if (c === 35) {
-        if (!this.inLine) this.addComment();
         const end = text.indexOf('\n', i);
         i = end < 0 ? n : end;
       } else if (c === 92 && text.charCodeAt(i + 1) === 10) {
@@ -525,12 +522,6 @@ class PythonTagger {
     this.pos = end;
     this.tokEnd = end;
     return tok;
-  }
-
-  private addComment(): void {
-    this.commentRows[this.commentCount] = this.row;
-    this.commentIndents[this.commentCount] = this.indent;
-    this.commentCount++;
   }
 
   /**

@@ -15,12 +15,13 @@ import {
   workspaceNotice,
 } from '../../state/workspace';
 import { storageNotice } from '../../state/storage-status';
+import { quickOpenVisible } from '../../state/files';
 import { go, page, type Page } from '../../state/route';
 import { ChatPage } from '../chat/ChatPage';
 import { FileTree } from '../files/FileTree';
 import { ModelsPage } from '../models/ModelsPage';
 import { SearchPage } from '../search/SearchPage';
-import { FileViewer } from '../files/FileViewer';
+import { LazyEditorPane } from './LazyEditorPane';
 import { Welcome } from '../workspace/Welcome';
 import { StatusBar } from './StatusBar';
 import { UpdatePrompt } from './UpdatePrompt';
@@ -35,6 +36,18 @@ const PAGES: [Page, string][] = [
 export function App() {
   useEffect(() => {
     void restoreLastFolder();
+  }, []);
+  useEffect(() => {
+    // Ctrl+P anywhere: quick open (the editor takes it itself while it has focus).
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'p' && workspace.value) {
+        e.preventDefault();
+        go('files');
+        quickOpenVisible.value = true;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
   const ws = workspace.value;
   return (
@@ -119,7 +132,7 @@ export function App() {
             <FileTree />
           </aside>
           <section class="editor">
-            <FileViewer />
+            <LazyEditorPane />
           </section>
         </main>
       ) : (

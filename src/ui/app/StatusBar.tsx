@@ -5,6 +5,7 @@ import { indexStatus } from '../../state/code-index';
 import { indexPhaseText } from './index-progress';
 import { semanticStatus } from '../../state/semantic-index';
 import { llmWorker } from '../../worker-api/workers';
+import { CompletionStatus } from './CompletionStatus';
 
 const device = signal<DeviceReport | null>(null);
 const deviceError = signal<string | null>(null);
@@ -40,6 +41,7 @@ export function StatusBar() {
       {d && <span>{d.crossOriginIsolated ? `threads: ${d.hardwareConcurrency}` : 'single-threaded WASM'}</span>}
       <IndexProgress />
       <SemanticProgress />
+      <CompletionStatus />
     </footer>
   );
 }
@@ -48,6 +50,13 @@ export function StatusBar() {
 function IndexProgress() {
   const status = indexStatus.value;
   if (!status || status.state === 'disposed') return null;
+  if (status.state === 'error') {
+    return (
+      <span class="warn" data-testid="index-status" title="Search shows the details; a change to the folder or “Index again” there retries">
+        Code index stopped: {status.error}
+      </span>
+    );
+  }
   if (status.state !== 'ready') {
     return (
       <span data-testid="index-status">

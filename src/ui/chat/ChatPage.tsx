@@ -7,6 +7,7 @@ import { inferenceNotice, initModels } from '../../state/models';
 import { initProviders } from '../../state/providers';
 import { go } from '../../state/route';
 import { workspace } from '../../state/workspace';
+import { ActiveFileChip } from './ActiveFileChip';
 import { Composer } from './Composer';
 import { HistoryList } from './HistoryList';
 import { PausePanel } from './PausePanel';
@@ -102,6 +103,7 @@ export function ChatPage() {
         <div class="chat-main">
           <Thread />
           <PausePanel />
+          <ActiveFileChip />
           {running.value && (
             <div class="loop-status" data-testid="loop-status">
               {status?.kind === 'running-tool' ? `Running ${status.name}…` : status?.kind === 'paused' ? 'Waiting for your answer' : status?.kind === 'waiting' ? 'Waiting for the model…' : 'Streaming…'}

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { atCommandCompletion, atCommandPreview, type CommandCompletionResponse, type CommandPreviewResponse } from '../../engine/index';
 import { atContext, draft, queued, running, sendMessage, stopChat, unqueue } from '../../state/chat';
 import { selectedTarget } from '../../state/chat-picker';
+import { attachActiveFile } from '../../state/editor-context';
 
 const PREVIEW_DELAY_MS = 300;
 
@@ -26,6 +27,11 @@ export function Composer() {
     completion.value = answer && answer.completions.length > 0 ? answer : null;
     selected.value = 0;
   };
+
+  // "Ask about selection" from the editor lands here with the selection attached: type the question.
+  useEffect(() => {
+    if (attachActiveFile.value) area.current?.focus();
+  }, []);
 
   // What the @-commands will insert, recomputed once typing pauses.
   useEffect(() => {

@@ -1,4 +1,7 @@
 import type { DiffChunk, DiffMessage as Diff } from '../../engine/index';
+import { chatId } from '../../state/chat';
+import { openDiffInEditor } from '../../state/files';
+import { workspace } from '../../state/workspace';
 
 const ACTION: Record<DiffChunk['file_action'], string> = { A: 'added', M: 'modified', D: 'deleted' };
 
@@ -14,6 +17,11 @@ export function DiffMessage({ message }: { message: Diff }) {
             {name}
             {chunks[0]?.file_name_rename && ` → ${chunks[0].file_name_rename}`}{' '}
             <span class="badge">{ACTION[chunks[0]?.file_action ?? 'M']}</span>
+            {workspace.value && chunks[0]?.file_action === 'M' && !chunks[0].file_name_rename && (
+              <button type="button" class="link open-in-editor" onClick={() => openDiffInEditor(name, chunks, chatId.value)}>
+                Open in editor
+              </button>
+            )}
           </div>
           <pre class="diff-body">
             {chunks.flatMap((c) => c.chunks.split('\n')).map((line, i) => (

@@ -1,5 +1,5 @@
 import MarkdownIt from 'markdown-it';
-import { escapeHtml, highlightCode } from '../files/highlight';
+import { escapeHtml, highlightCode } from './code-highlight';
 
 /**
  * Model output as Markdown, safely: `html: false` makes markdown-it escape any

@@ -15,6 +15,7 @@ import {
   setDefaultModel,
   storage,
 } from '../../state/models';
+import { caps, completionModelChoices, initProviders } from '../../state/providers';
 import { checkpointBytes, checkpointCleanup, cleanUpCheckpoints, refreshCheckpointUsage } from '../../state/checkpoint-storage';
 import { formatBytes } from '../../workspace/format';
 import type { LocalModelInfo, ModelFit } from '../../worker-api/llm';
@@ -32,6 +33,7 @@ const FIT_LABEL: Record<ModelFit, string> = {
 export function ModelsPage() {
   useEffect(() => {
     void initModels();
+    void initProviders();
   }, []);
   const models = localModels.value;
   const recommended = models.filter((m) => m.recommended);
@@ -40,6 +42,7 @@ export function ModelsPage() {
     <div class="page models-page">
       <h1>Models</h1>
       <DeviceSummary />
+      <CompletionModelPicker />
       <StorageSummary />
       {modelsError.value && (
         <p class="error" role="alert">
@@ -72,6 +75,33 @@ function DeviceSummary() {
       WebGPU on {adapter || 'this GPU'}
       {d.shaderF16 ? ', with f16 shaders (q4f16 models).' : ', without f16 shaders: models use q4f32 builds.'}
       {d.limits && ` Largest GPU buffer: ${formatBytes(d.limits.maxBufferSize)}.`}
+    </p>
+  );
+}
+
+/** The model the editor's code completion uses: any local FIM model or provider completion model, or none (the caps' default then). */
+function CompletionModelPicker() {
+  const choices = completionModelChoices.value;
+  const current = defaults.value.completion ?? '';
+  const listed = current === '' || choices.some((c) => c.key === current);
+  // With no choice the editor still completes, with the caps' default model: say which.
+  const fallback = current === '' ? choices.find((c) => c.key === caps.value.completion_default_model) : undefined;
+  return (
+    <p class="row completion-picker">
+      <label class="field">
+        Code completion model
+        <select aria-label="Code completion model" value={current} onChange={(e) => void setDefaultModel('completion', e.currentTarget.value || null)}>
+          <option value="">None</option>
+          {choices.map((c) => (
+            <option key={c.key} value={c.key}>
+              {c.label}
+            </option>
+          ))}
+          {/* A provider's models may not be fetched yet; keep the choice visible instead of showing None. */}
+          {!listed && <option value={current}>{current} (not available now)</option>}
+        </select>
+      </label>
+      {fallback && <span class="hint">None picked: completion uses {fallback.label}.</span>}
     </p>
   );
 }

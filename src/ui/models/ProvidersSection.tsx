@@ -1,9 +1,13 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { PROVIDER_PRESETS, configFromPreset, type PresetId } from '../../providers/config';
+import type { FimFamily } from '../../inference/fim';
+import { FIM_FAMILIES, FIM_FAMILY_LABELS, guessFimFamily, isFimFamily } from '../../providers/completion/fim-family';
+import { PROVIDER_PRESETS, configFromPreset, takesRawFimPrompt, type PresetId, type ProviderConfig } from '../../providers/config';
 import {
   addProvider,
+  addProviderCompletionModel,
   addProviderModel,
+  completionModelsOf,
   exportProvidersYaml,
   importProvidersYaml,
   initProviders,
@@ -12,6 +16,8 @@ import {
   providersBusy,
   refreshProviderModels,
   removeProvider,
+  removeProviderCompletionModel,
+  setCompletionModelFimFamily,
   setProviderEnabled,
   uniqueProviderId,
 } from '../../state/providers';
@@ -25,7 +31,8 @@ export function ProvidersSection() {
     <section class="providers">
       <h2>Remote providers</h2>
       <p class="hint">
-        Your own API keys or servers (OpenAI, any OpenAI-compatible endpoint, Ollama, LM Studio, vLLM, a Refact server).
+        Your own API keys or servers (OpenAI, any OpenAI-compatible endpoint, Ollama, LM Studio, vLLM, a llama.cpp server, a
+        Refact server).
         Keys stay in this browser; requests go only to the address you enter.
       </p>
       {providers.value.map((p) => (
@@ -89,7 +96,96 @@ function ProviderCard({ id }: { id: string }) {
           Remove
         </button>
       </div>
+      <CompletionModels provider={p} />
     </div>
+  );
+}
+
+/** A provider's code-completion models: a Refact server's from its caps, the others' added by name. */
+function CompletionModels({ provider: p }: { provider: ProviderConfig }) {
+  if (p.kind === 'refact') {
+    const names = completionModelsOf(p.id);
+    return (
+      <div class="completion-models" data-testid={`completion-models-${p.id}`}>
+        <strong>Completion models</strong>
+        <span class="hint"> {names.length ? `${names.join(', ')} (from the server’s caps)` : 'none in the server’s caps yet'}</span>
+      </div>
+    );
+  }
+  const rawFim = takesRawFimPrompt(p.kind);
+  return (
+    <div class="completion-models" data-testid={`completion-models-${p.id}`}>
+      <strong>Completion models</strong>
+      {!rawFim && <span class="hint"> The server applies each model’s own fill-in-the-middle format.</span>}
+      <ul>
+        {Object.entries(p.completionModels).map(([name, m]) => (
+          <li key={name} class="row">
+            <span>{name}</span>
+            {rawFim && (
+              <FimFamilySelect
+                label={`Fill-in-the-middle format of ${name}`}
+                value={m.fim_family ?? guessFimFamily(name)}
+                onChange={(family) => void setCompletionModelFimFamily(p.id, name, family)}
+              />
+            )}
+            <button type="button" class="secondary" onClick={() => void removeProviderCompletionModel(p.id, name)}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <AddCompletionModelForm provider={p} rawFim={rawFim} />
+    </div>
+  );
+}
+
+function AddCompletionModelForm({ provider: p, rawFim }: { provider: ProviderConfig; rawFim: boolean }) {
+  const name = useSignal('');
+  // Follows the name's guess until the user picks a format.
+  const picked = useSignal<FimFamily | undefined>(undefined);
+  const family = picked.value ?? guessFimFamily(name.value);
+  return (
+    <form
+      class="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const model = name.value.trim();
+        if (model) void addProviderCompletionModel(p.id, model, rawFim ? family : undefined);
+        name.value = '';
+        picked.value = undefined;
+      }}
+    >
+      <input
+        aria-label={`Add a completion model to ${p.name}`}
+        placeholder="completion model name"
+        value={name.value}
+        onInput={(e) => (name.value = e.currentTarget.value)}
+      />
+      {rawFim && <FimFamilySelect label={`Fill-in-the-middle format for ${p.name}`} value={family} onChange={(f) => (picked.value = f)} />}
+      <button type="submit" class="secondary">
+        Add completion model
+      </button>
+    </form>
+  );
+}
+
+function FimFamilySelect(props: { label: string; value: FimFamily | undefined; onChange: (family: FimFamily | undefined) => void }) {
+  return (
+    <select
+      aria-label={props.label}
+      value={props.value ?? ''}
+      onChange={(e) => {
+        const v = e.currentTarget.value;
+        props.onChange(isFimFamily(v) ? v : undefined);
+      }}
+    >
+      <option value="">FIM format…</option>
+      {FIM_FAMILIES.map((f) => (
+        <option key={f} value={f}>
+          {FIM_FAMILY_LABELS[f]}
+        </option>
+      ))}
+    </select>
   );
 }
 

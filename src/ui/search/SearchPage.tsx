@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { CodeIndexStatus } from '../../code-index';
 import { indexPhaseText } from '../app/index-progress';
-import { indexStatus, loadIndexSettings, saveIndexSettings, type IndexSettings } from '../../state/code-index';
+import { indexStatus, loadIndexSettings, retryIndexing, saveIndexSettings, type IndexSettings } from '../../state/code-index';
 import { openFile, revealInTree } from '../../state/files';
 import { go } from '../../state/route';
 import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind, type SearchState } from '../../state/search';
@@ -155,6 +155,7 @@ function IndexSummary({ status }: { status: CodeIndexStatus | null }) {
     );
   }
   if (status.state === 'disposed') return null;
+  if (status.state === 'error') return <IndexStopped status={status} />;
   const problems = status.skippedCount + status.errors.length;
   return (
     <div class="hint" data-testid="index-summary">
@@ -182,6 +183,20 @@ function IndexSummary({ status }: { status: CodeIndexStatus | null }) {
           </ul>
         </details>
       )}
+    </div>
+  );
+}
+
+/** A pass that stopped on an error: what is indexed may lack files, so results may be incomplete. */
+function IndexStopped({ status }: { status: CodeIndexStatus }) {
+  return (
+    <div class="error" role="alert" data-testid="index-summary">
+      <p>
+        Code index stopped: {status.error}. Results may be incomplete ({status.files} files indexed so far).
+      </p>
+      <button type="button" class="secondary" onClick={() => void retryIndexing().catch(() => undefined)}>
+        Index again
+      </button>
     </div>
   );
 }

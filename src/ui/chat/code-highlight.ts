@@ -1,10 +1,9 @@
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 
 /**
- * Syntax highlighting with highlight.js, loaded on first use (core and each
- * grammar in their own chunks) so the app shell stays small. Output is
- * highlight.js's escaped HTML split into self-contained lines, so a
- * virtualized viewer can render any single line.
+ * Code blocks in chat answers, highlighted with highlight.js loaded on first
+ * use (core and each grammar in their own chunks) so the app shell stays
+ * small. The editor highlights with CodeMirror's own modes instead.
  */
 
 type Loader = () => Promise<{ default: LanguageFn }>;
@@ -40,64 +39,20 @@ lang('sql', () => import('highlight.js/lib/languages/sql'), 'sql');
 lang('dockerfile', () => import('highlight.js/lib/languages/dockerfile'), 'dockerfile');
 lang('makefile', () => import('highlight.js/lib/languages/makefile'), 'mk', 'makefile');
 
-const BY_NAME: Record<string, string> = { dockerfile: 'dockerfile', makefile: 'makefile', gnumakefile: 'makefile' };
-
-export function languageKeyFor(path: string): string | null {
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
-  if (BY_NAME[name]) return BY_NAME[name];
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1) : null;
-}
-
-export function languageNameFor(path: string): string | null {
-  const key = languageKeyFor(path);
-  return (key && LANGUAGES[key]?.id) ?? null;
-}
-
-/** Highlighting a huge file on the main thread would freeze the tab; past this we show plain text. */
-export const HIGHLIGHT_LIMIT_BYTES = 512 * 1024;
+/** Past this a code block stays plain: highlighting it would hold up the main thread. */
+const HIGHLIGHT_LIMIT_CHARS = 512 * 1024;
 
 let core: Promise<HLJSApi> | null = null;
-
-export async function highlightLines(path: string, text: string): Promise<string[] | null> {
-  const key = languageKeyFor(path);
-  const entry = key ? LANGUAGES[key] : undefined;
-  if (!entry || text.length > HIGHLIGHT_LIMIT_BYTES) return null;
-  core ??= import('highlight.js/lib/core').then((m) => m.default);
-  const hljs = await core;
-  if (!hljs.getLanguage(entry.id)) hljs.registerLanguage(entry.id, (await entry.load()).default);
-  const html = hljs.highlight(text, { language: entry.id, ignoreIllegals: true }).value;
-  return splitHighlightedLines(html);
-}
 
 /** Highlights a code block by its fence language ("ts", "python"…); null when unknown. */
 export async function highlightCode(language: string, text: string): Promise<string | null> {
   const key = language.toLowerCase();
   const entry = LANGUAGES[key] ?? Object.values(LANGUAGES).find((l) => l.id === key);
-  if (!entry || text.length > HIGHLIGHT_LIMIT_BYTES) return null;
+  if (!entry || text.length > HIGHLIGHT_LIMIT_CHARS) return null;
   core ??= import('highlight.js/lib/core').then((m) => m.default);
   const hljs = await core;
   if (!hljs.getLanguage(entry.id)) hljs.registerLanguage(entry.id, (await entry.load()).default);
   return hljs.highlight(text, { language: entry.id, ignoreIllegals: true }).value;
-}
-
-const TAG = /<span[^>]*>|<\/span>/g;
-
-/** Splits highlight.js HTML at newlines, closing and reopening spans so each line stands alone. */
-export function splitHighlightedLines(html: string): string[] {
-  const out: string[] = [];
-  let open: string[] = [];
-  for (const line of html.split('\n')) {
-    const prefix = open.join('');
-    const stack = [...open];
-    for (const match of line.matchAll(TAG)) {
-      if (match[0] === '</span>') stack.pop();
-      else stack.push(match[0]);
-    }
-    out.push(prefix + line.replace(/\r$/, '') + '</span>'.repeat(stack.length));
-    open = stack;
-  }
-  return out;
 }
 
 export function escapeHtml(text: string): string {

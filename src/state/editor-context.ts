@@ -1,0 +1,88 @@
+/**
+ * What the rest of the app knows of the editor without loading it (CodeMirror
+ * loads with the Files page's editor, not with the shell): the file and
+ * selection the user is looking at (the chat offers them as context, like
+ * Refact's active file and selected snippet), the files with unsaved edits
+ * (the agent may not overwrite them), and notices the editor shows when the
+ * agent was refused.
+ */
+import { signal } from '@preact/signals';
+import type { Workspace } from '../workspace/types';
+
+export interface ActiveFileInfo {
+  path: string;
+  /** 1-based lines of the selection (the cursor's line twice when nothing is selected). */
+  line1: number;
+  line2: number;
+  /** The selected text; '' when nothing is selected. */
+  selection: string;
+  /** The whole buffer as it is now (unsaved edits included). */
+  text: () => string;
+}
+
+export const activeFile = signal<ActiveFileInfo | null>(null);
+/** Workspace paths open in the editor with unsaved edits. */
+export const unsavedPaths = signal<ReadonlySet<string>>(new Set());
+/** Paths whose agent write was refused because of unsaved edits, for the editor's notice. */
+export const refusedWrites = signal<ReadonlySet<string>>(new Set());
+
+/** The chat attaches the active file (or the selection) to the next message. */
+export const attachActiveFile = signal(false);
+/** Attach the active file to every message without asking (a setting on the chat page). */
+export const attachByDefault = signal(false);
+
+export class UnsavedEditsError extends Error {
+  override name = 'UnsavedEditsError';
+  constructor(readonly path: string) {
+    super(
+      `"${path}" has unsaved edits in the editor, so it was not changed. Ask the user to save or discard them, then read the file again and redo the change.`,
+    );
+  }
+}
+
+function refuse(path: string): never {
+  refusedWrites.value = new Set([...refusedWrites.value, path]);
+  throw new UnsavedEditsError(path);
+}
+
+/**
+ * The workspace as the agent's tools get it: a write, removal or move of a file with unsaved
+ * edits is refused with a clear error (the tool reports it to the model), and the editor says so.
+ */
+export function guardUnsavedEdits(ws: Workspace): Workspace {
+  const check = (path: string) => {
+    if (unsavedPaths.value.has(path)) refuse(path);
+  };
+  return {
+    get id() {
+      return ws.id;
+    },
+    get name() {
+      return ws.name;
+    },
+    get source() {
+      return ws.source;
+    },
+    listDir: (path, options) => ws.listDir(path, options),
+    walk: (options) => ws.walk(options),
+    stat: (path) => ws.stat(path),
+    exists: (path) => ws.exists(path),
+    readBytes: (path) => ws.readBytes(path),
+    readText: (path, options) => ws.readText(path, options),
+    writeText: (path, text, options) => (check(path), ws.writeText(path, text, options)),
+    writeBytes: (path, bytes, options) => (check(path), ws.writeBytes(path, bytes, options)),
+    createDirectory: (path) => ws.createDirectory(path),
+    remove: (path, options) => {
+      for (const dirty of unsavedPaths.value) if (dirty === path || dirty.startsWith(`${path}/`)) refuse(dirty);
+      return ws.remove(path, options);
+    },
+    move: (from, to) => {
+      check(from);
+      check(to);
+      return ws.move(from, to);
+    },
+    isIgnored: (path, kind) => ws.isIgnored(path, kind),
+    watch: (listener) => ws.watch(listener),
+    refresh: () => ws.refresh(),
+  };
+}
