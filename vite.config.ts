@@ -57,5 +57,8 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [ortAssets({ transformOnly: true }), grammarAssets({ transformOnly: true })] },
   build: { target: 'es2022', sourcemap: true },
   server: { headers: isolationHeaders },
+  // The dev server pre-bundles what the pages and the workers import up front: a dependency found
+  // later (a worker's first import) makes it reload the page, which breaks module specs mid-test.
+  optimizeDeps: { entries: ['index.html', 'e2e/harness/*.html', 'bench/*.html', 'workers/*.worker.ts'] },
   preview: { headers: isolationHeaders },
 });

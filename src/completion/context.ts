@@ -78,15 +78,29 @@ export async function gatherContext(index: ContextIndex, request: ContextRequest
       picked.push(symbol);
     }
   }
-  const snippets: ContextSnippet[] = [];
+  const shown: Rendered[] = [];
   let used = 0;
   for (const symbol of picked) {
-    const text = await render(index, symbol);
-    if (used + text.length > request.budgetChars) continue;
-    used += text.length;
-    snippets.push({ path: symbol.file, text, symbol: symbol.path });
+    // A member whose class is shown already is in the class's skeleton.
+    if (shown.some((r) => r.symbol.file === symbol.file && r.members.has(symbol.path))) continue;
+    const rendered = await render(index, symbol);
+    // Members shown on their own so far give way to their class's skeleton, which takes their (nearer) place.
+    const members = shown.filter((r) => r.symbol.file === symbol.file && rendered.members.has(r.symbol.path));
+    const freed = members.reduce((n, r) => n + r.text.length, 0);
+    if (used - freed + rendered.text.length > request.budgetChars) continue;
+    used += rendered.text.length - freed;
+    const at = members.length > 0 ? shown.indexOf(members[0]!) : shown.length;
+    shown.splice(at, 0, rendered);
+    for (const member of members) shown.splice(shown.indexOf(member), 1);
   }
-  return groupByFile(snippets);
+  return groupByFile(shown.map((r) => ({ path: r.symbol.file, text: r.text, symbol: r.symbol.path })));
+}
+
+interface Rendered {
+  symbol: CodeSymbol;
+  text: string;
+  /** Paths of the members listed in the text (a class's skeleton). */
+  members: Set<string>;
 }
 
 function inPrompt(symbol: CodeSymbol, request: ContextRequest): boolean {
@@ -94,11 +108,15 @@ function inPrompt(symbol: CodeSymbol, request: ContextRequest): boolean {
 }
 
 /** A signature; a class-like definition as its signature and its members' signatures. */
-async function render(index: ContextIndex, symbol: CodeSymbol): Promise<string> {
+async function render(index: ContextIndex, symbol: CodeSymbol): Promise<Rendered> {
   const head = symbol.signature || symbol.name;
-  if (!CONTAINER_KINDS.has(symbol.kind)) return head;
-  const members = (await index.fileSymbols(symbol.file)).filter((s) => s.parent === symbol.path);
-  return [head, ...members.slice(0, 24).map((m) => `    ${m.signature || m.name}`)].join('\n');
+  if (!CONTAINER_KINDS.has(symbol.kind)) return { symbol, text: head, members: new Set() };
+  const members = (await index.fileSymbols(symbol.file)).filter((s) => s.parent === symbol.path).slice(0, 24);
+  return {
+    symbol,
+    text: [head, ...members.map((m) => `    ${m.signature || m.name}`)].join('\n'),
+    members: new Set(members.map((m) => m.path)),
+  };
 }
 
 function groupByFile(snippets: ContextSnippet[]): ContextSnippet[] {

@@ -6,7 +6,7 @@
  */
 import type { WorkspaceChange, Workspace } from '../workspace/types';
 import { applyDiskText } from './save';
-import { bufferOf, isDirty, liveState, setDirty, tabOf, updateTab } from './tabs';
+import { bufferOf, fileText, isDirty, liveState, setDirty, tabOf, updateTab } from './tabs';
 
 export function followDisk(ws: Workspace): () => void {
   return ws.watch((changes) => {
@@ -26,13 +26,13 @@ async function syncTab(ws: Workspace, change: WorkspaceChange): Promise<void> {
   if (!buffer || disk?.kind !== 'text') return;
   updateTab(path, { deleted: false });
   const state = liveState(path) ?? buffer.state;
-  if (state.doc.toString() === disk.text) {
+  if (fileText(state) === disk.text) {
     buffer.saved = state.doc;
     buffer.mtime = disk.mtime;
     setDirty(path, false);
     return;
   }
-  if (disk.mtime === buffer.mtime && buffer.saved.toString() === disk.text) return; // our own save
+  if (disk.mtime === buffer.mtime && buffer.saved.eq(state.toText(disk.text))) return; // our own save
   // Checked after the read: typing may have started meanwhile.
   if (!isDirty({ ...buffer, state })) applyDiskText(path, disk.text, disk.mtime);
   else updateTab(path, { conflict: { diskText: disk.text, diskMtime: disk.mtime } });

@@ -35,6 +35,7 @@ export interface GhostTextConfig {
 
 export type GhostEvent =
   | { type: 'request'; manual: boolean }
+  | { type: 'answered'; empty: boolean }
   | { type: 'shown'; suggestion: Suggestion; fromTyping: boolean }
   | { type: 'accepted'; text: string; whole: boolean }
   | { type: 'dismissed' };
@@ -198,6 +199,7 @@ function requester(config: GhostTextConfig) {
           if ((error as Error).name !== 'AbortError') console.warn('Code completion failed', error);
         }
         if (this.inFlight === controller) this.inFlight = null;
+        if (!controller.signal.aborted) config.onEvent?.({ type: 'answered', empty: !suggestion || suggestion.insert === '' });
         // A newer keystroke or caret move made this answer stale.
         if (controller.signal.aborted || this.view.state !== state || !suggestion || suggestion.insert === '') return;
         this.view.dispatch({ effects: setGhost.of(suggestion) });

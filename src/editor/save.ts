@@ -9,7 +9,7 @@ import { ConflictError, PermissionLostError } from '../workspace/errors';
 import { reportAccessLost } from '../state/workspace';
 import { getSetting, setSetting } from '../storage/db';
 import type { Workspace } from '../workspace/types';
-import { bufferOf, currentView, liveState, replaceDocument, setDirty, tabOf, tabs, updateTab } from './tabs';
+import { bufferOf, currentView, fileText, liveState, replaceDocument, setDirty, tabOf, tabs, updateTab } from './tabs';
 
 export type AutosaveMode = 'off' | 'after-delay';
 export const autosave = signal<AutosaveMode>('off');
@@ -34,7 +34,7 @@ export async function saveFile(ws: Workspace, path: string, force = false): Prom
   const state = liveState(path) ?? buffer.state;
   const doc = state.doc;
   try {
-    const stat = await ws.writeText(path, doc.toString(), {
+    const stat = await ws.writeText(path, fileText(state), {
       encoding: buffer.encoding,
       bom: buffer.bom,
       ...(force || tab.deleted ? {} : { expectMtime: buffer.mtime }),

@@ -29,8 +29,16 @@ export interface SessionHooks {
   askAboutSelection(): void;
 }
 
-/** Ghost-text events, for tests and the bench (read through the pane's data attributes). */
-export const lastGhostEvent = signal<GhostEvent | null>(null);
+/** Ghost-text counts, shown as the pane's data attributes: tests and the bench see requests and answers there. */
+export const ghostCounts = signal({ requests: 0, answered: 0, shown: 0, accepted: 0 });
+
+function countGhost(event: GhostEvent): void {
+  const c = ghostCounts.peek();
+  if (event.type === 'request') ghostCounts.value = { ...c, requests: c.requests + 1 };
+  else if (event.type === 'answered') ghostCounts.value = { ...c, answered: c.answered + 1 };
+  else if (event.type === 'shown') ghostCounts.value = { ...c, shown: c.shown + 1 };
+  else if (event.type === 'accepted') ghostCounts.value = { ...c, accepted: c.accepted + 1 };
+}
 export const agentDiffError = signal<string | null>(null);
 
 let hooks: SessionHooks = { askAboutSelection: () => undefined };
@@ -54,7 +62,7 @@ export function startEditorSession(next: SessionHooks): void {
     const request = openRequest.value;
     untracked(() => {
       const ws = workspace.value;
-      if (request && ws) void openPath(ws, request, makeState(ws)).then(() => void loadLanguageFor(request.path));
+      if (request && ws) void openPath(ws, request, makeState()).then(() => void loadLanguageFor(request.path));
     });
   });
   effect(() => {
@@ -66,23 +74,22 @@ export function startEditorSession(next: SessionHooks): void {
   });
 }
 
-function editorKeys(ws: Workspace, path: string): Extension {
+function editorKeys(): Extension {
   return keymap.of([
-    { key: 'Mod-s', preventDefault: true, run: () => (void saveFile(ws, path), true) },
     { key: 'Mod-p', preventDefault: true, run: () => ((quickOpenVisible.value = true), true) },
     { key: 'Alt-c', preventDefault: true, run: () => (hooks.askAboutSelection(), true) },
   ]);
 }
 
-function makeState(ws: Workspace): MakeState {
+function makeState(): MakeState {
   return (file, { readOnly, highlight }) =>
     createEditorState({
       text: file.text,
       eol: file.eol,
       readOnly,
       highlight,
-      ghost: readOnly ? null : { source: completionSource(() => file.path, requestCompletion), onEvent: (e) => (lastGhostEvent.value = e) },
-      keys: [editorKeys(ws, file.path), mergeSlot.of([])],
+      ghost: readOnly ? null : { source: completionSource(() => file.path, requestCompletion), onEvent: countGhost },
+      keys: [editorKeys(), mergeSlot.of([])],
     });
 }
 
@@ -101,7 +108,7 @@ async function loadLanguageFor(path: string): Promise<void> {
 /** Opens the file and shows the agent's change to it as hunks to keep or revert. */
 async function showAgentDiff(ws: Workspace, request: DiffRequest): Promise<void> {
   agentDiffError.value = null;
-  await openPath(ws, { path: request.path, seq: request.seq }, makeState(ws));
+  await openPath(ws, { path: request.path, seq: request.seq }, makeState());
   void loadLanguageFor(request.path);
   const state = liveState(request.path);
   if (!state) return;

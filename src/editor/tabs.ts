@@ -147,6 +147,11 @@ export function publishActive(path: string, state: EditorState): void {
   activeFile.value = { path, line1, line2, selection, text: () => liveState(path)?.doc.toString() ?? '' };
 }
 
+/** The document as the file holds it: lines joined with the file's own line break (Text.toString always uses \n). */
+export function fileText(state: EditorState): string {
+  return state.sliceDoc();
+}
+
 /** Replaces the whole document (a reload from disk) with the smallest change, keeping the caret near where it was. */
 export function replaceDocument(state: EditorState, text: string): Transaction {
   const next = state.toText(text);
@@ -162,10 +167,12 @@ export function replaceDocument(state: EditorState, text: string): Transaction {
     endA--;
     endB--;
   }
-  const head = Math.min(state.selection.main.head, b.length);
+  // The caret keeps its place before the change, moves with the text after it, and inside it ends up at its end.
+  const head = state.selection.main.head;
+  const moved = head <= start ? head : head >= endA ? head + (endB - endA) : endB;
   return state.update({
     changes: { from: start, to: endA, insert: b.slice(start, endB) },
-    selection: EditorSelection.cursor(head <= start ? head : Math.min(b.length, head + (endB - endA))),
+    selection: EditorSelection.cursor(Math.max(0, Math.min(b.length, moved))),
     userEvent: 'reload',
   });
 }

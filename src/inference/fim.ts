@@ -385,11 +385,12 @@ function trimRepeatedNextLine(completion: string, nextLine: string): string {
 
 /**
  * Trimming `removed` is right when it has no brackets, or when the completion
- * without it is better balanced: `foo())` loses a `)`, `foo()` keeps its own.
+ * without it is no worse balanced: `foo())` loses a `)`, `foo()` keeps its own,
+ * and `name():` before `():` loses the whole repeat (balanced either way).
  */
 function keepsBracketsBalanced(cut: string, body: string, removed: string): boolean {
   if (!/[()[\]{}]/.test(removed)) return true;
-  return bracketImbalance(cut) < bracketImbalance(body);
+  return bracketImbalance(cut) <= bracketImbalance(body);
 }
 
 function bracketImbalance(text: string): number {

@@ -516,6 +516,7 @@ export class TransformersEngine implements LocalEngine {
     if (typeof tokenizer.eos_token_id === 'number') eosIds.add(BigInt(tokenizer.eos_token_id));
     for (const id of singleSpecialTokenIds(tokenizer, endOfTurnTokens(plan.info.family))) eosIds.add(id);
     const nativeTools = templateHasTools(tokenizer);
+    yieldBetweenSteps(loadedModel);
     this.loaded = { info: { ...model, ...plan.info, cached: 'complete' }, plan, tokenizer, model: loadedModel, eosIds, nativeTools };
 
     if (plan.device === 'webgpu' && !this.options.nodeCpu) {
@@ -857,4 +858,38 @@ function loadedBytes(tracker: LoadProgressTracker): { loadedBytes: number; total
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * On WASM a generation step runs on this thread and its promises settle as
+ * microtasks, so without a pause the worker reads no message (a Stop, a
+ * superseding completion) until the whole generation is over. Each step
+ * first lets queued messages in (at most every 5 ms), through a
+ * MessageChannel hop (not setTimeout's 4 ms clamp): an abort then stops
+ * the next step.
+ */
+function yieldBetweenSteps(model: Model): void {
+  const target = model as unknown as { forward: (inputs: unknown) => Promise<unknown> };
+  const forward = target.forward.bind(model);
+  let last = 0;
+  target.forward = async (inputs) => {
+    // Steps of a tiny model take ~2 ms: pausing every 5 ms keeps the cost small and a Stop prompt.
+    if (performance.now() - last > 5) {
+      await nextTask();
+      last = performance.now();
+    }
+    return forward(inputs);
+  };
+}
+
+const taskChannel = typeof MessageChannel === 'undefined' ? null : new MessageChannel();
+const taskWaiters: (() => void)[] = [];
+if (taskChannel) taskChannel.port1.onmessage = () => taskWaiters.shift()?.();
+
+function nextTask(): Promise<void> {
+  if (!taskChannel) return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    taskWaiters.push(resolve);
+    taskChannel.port2.postMessage(null);
+  });
 }

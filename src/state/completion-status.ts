@@ -2,8 +2,11 @@
  * Code completion's switch and status, apart from the completion code
  * itself so the status bar can show them without loading it.
  */
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
+import { LOCAL_PROVIDER } from '../providers/caps';
 import { getSetting, setSetting } from '../storage/db';
+import { defaults, loadedModel, localModels } from './models';
+import { caps } from './providers';
 
 export type CompletionState = 'idle' | 'off' | 'no-model' | 'loading' | 'ready' | 'busy' | 'error';
 
@@ -33,3 +36,23 @@ export async function setCompletionEnabled(on: boolean): Promise<void> {
   completionEnabled.value = on;
   await setSetting(ENABLED_SETTING, on);
 }
+
+/**
+ * The model completion uses: the one picked on the Models page, else (Automatic) one that is
+ * ready without a download: the caps' default when it is a provider's model or a downloaded
+ * local one, else the loaded chat model when it can fill in the middle, else a downloaded coder
+ * model. A keystroke never starts a model download.
+ */
+export const completionModel = computed<string | null>(() => {
+  const chosen = defaults.value.completion;
+  if (chosen) return chosen;
+  const locals = localModels.value.filter((m) => m.supportsFim && m.fit === 'fits');
+  const ready = (key: string) =>
+    caps.value.completion_models[key]?.provider !== LOCAL_PROVIDER ||
+    key === loadedModel.value?.modelId ||
+    locals.some((m) => m.id === key && m.cached === 'complete');
+  const auto = caps.value.completion_default_model;
+  if (auto && ready(auto)) return auto;
+  const loaded = locals.find((m) => m.id === loadedModel.value?.modelId);
+  return (loaded ?? locals.find((m) => m.cached === 'complete' && m.recommended) ?? locals.find((m) => m.cached === 'complete'))?.id ?? null;
+});

@@ -10,7 +10,7 @@
  * bar says so) and the chat first stops a running completion; when it is
  * another model, it runs beside the chat on its own engine instance.
  */
-import { computed, effect } from '@preact/signals';
+import { effect } from '@preact/signals';
 import { CompletionCache } from '../completion/cache';
 import { codeCompletion, type CompletionEnv, type CompletionRoute } from '../completion/code-completion';
 import type { ContextIndex } from '../completion/context';
@@ -21,13 +21,11 @@ import { progressCallback } from '../worker-api/connect';
 import type { LoadProgress } from '../worker-api/llm';
 import { llmWorker } from '../worker-api/workers';
 import { codeIndexFor } from './code-index';
-import { completionEnabled, completionStatus, loadCompletionEnabled, type CompletionStatus } from './completion-status';
-import { defaults, initModels, loadedModel, localModels } from './models';
+import { completionEnabled, completionModel, completionStatus, loadCompletionEnabled, type CompletionStatus } from './completion-status';
+import { initModels, loadedModel, localModels } from './models';
 import { caps, completionBackendFor, initProviders, providers } from './providers';
 import { workspace } from './workspace';
 
-/** The model completion uses: the user's default completion model, else the caps' pick. */
-export const completionModel = computed<string | null>(() => defaults.value.completion ?? (caps.value.completion_default_model || null));
 
 const cache = new CompletionCache();
 let ready: { key: string; route: Promise<CompletionRoute> } | null = null;
@@ -61,6 +59,9 @@ async function prepare(key: string): Promise<CompletionRoute> {
   if (local) {
     const api = llmWorker().api;
     if (loadedModel.value?.modelId !== key) {
+      if (local.cached !== 'complete') {
+        throw new Error(`${local.label} is not downloaded: download it on the Models page (completion never downloads a model by itself)`);
+      }
       setStatus({ state: 'loading', label: labelOf(key), detail: 'Loading the completion model…' });
       const onProgress = (p: LoadProgress) =>
         setStatus({ detail: p.totalBytes > 0 ? `Loading ${Math.round((100 * p.loadedBytes) / p.totalBytes)}%` : p.text });

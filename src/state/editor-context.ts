@@ -7,6 +7,7 @@
  * agent was refused.
  */
 import { signal } from '@preact/signals';
+import { normalizeWorkspacePath } from '../workspace/paths';
 import type { Workspace } from '../workspace/types';
 
 export interface ActiveFileInfo {
@@ -45,14 +46,33 @@ function refuse(path: string): never {
   throw new UnsavedEditsError(path);
 }
 
+/** The path as the workspace resolves it ("./a.py" is "a.py"); an invalid one as given (the workspace refuses it). */
+function canonical(path: string): string {
+  try {
+    return normalizeWorkspacePath(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Refuses when `path` is a file with unsaved edits. */
+function refuseIfUnsaved(path: string): void {
+  const file = canonical(path);
+  if (unsavedPaths.value.has(file)) refuse(file);
+}
+
+/** Refuses when `path` is, or is a folder holding, a file with unsaved edits. */
+function refuseIfHoldsUnsaved(path: string): void {
+  const target = canonical(path);
+  for (const dirty of unsavedPaths.value) if (dirty === target || dirty.startsWith(`${target}/`)) refuse(dirty);
+}
+
 /**
  * The workspace as the agent's tools get it: a write, removal or move of a file with unsaved
- * edits is refused with a clear error (the tool reports it to the model), and the editor says so.
+ * edits (or of a folder holding one) is refused with a clear error (the tool reports it to the
+ * model), and the editor says so. Refusals are rejected promises, as every Workspace failure is.
  */
 export function guardUnsavedEdits(ws: Workspace): Workspace {
-  const check = (path: string) => {
-    if (unsavedPaths.value.has(path)) refuse(path);
-  };
   return {
     get id() {
       return ws.id;
@@ -69,16 +89,22 @@ export function guardUnsavedEdits(ws: Workspace): Workspace {
     exists: (path) => ws.exists(path),
     readBytes: (path) => ws.readBytes(path),
     readText: (path, options) => ws.readText(path, options),
-    writeText: (path, text, options) => (check(path), ws.writeText(path, text, options)),
-    writeBytes: (path, bytes, options) => (check(path), ws.writeBytes(path, bytes, options)),
+    writeText: async (path, text, options) => {
+      refuseIfUnsaved(path);
+      return ws.writeText(path, text, options);
+    },
+    writeBytes: async (path, bytes, options) => {
+      refuseIfUnsaved(path);
+      return ws.writeBytes(path, bytes, options);
+    },
     createDirectory: (path) => ws.createDirectory(path),
-    remove: (path, options) => {
-      for (const dirty of unsavedPaths.value) if (dirty === path || dirty.startsWith(`${path}/`)) refuse(dirty);
+    remove: async (path, options) => {
+      refuseIfHoldsUnsaved(path);
       return ws.remove(path, options);
     },
-    move: (from, to) => {
-      check(from);
-      check(to);
+    move: async (from, to) => {
+      refuseIfHoldsUnsaved(from);
+      refuseIfHoldsUnsaved(to);
       return ws.move(from, to);
     },
     isIgnored: (path, kind) => ws.isIgnored(path, kind),

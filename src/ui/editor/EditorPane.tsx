@@ -5,7 +5,7 @@ import { go } from '../../state/route';
 import { workspace } from '../../state/workspace';
 import { formatBytes } from '../../workspace/format';
 import { languageNameFor } from '../../editor/languages';
-import { startEditorSession } from '../../editor/session';
+import { ghostCounts, startEditorSession } from '../../editor/session';
 import { activeTab, bufferOf, liveState, type TabInfo } from '../../editor/tabs';
 import { autosave, saveFile, setAutosave } from '../../editor/save';
 import { EditorHost } from './EditorHost';
@@ -27,9 +27,22 @@ export function askAboutSelection(): void {
 /** The Files page's editor: tabs, the active file in CodeMirror, its notices; Ctrl+P quick open. */
 export default function EditorPane() {
   useEffect(() => startEditorSession({ askAboutSelection }), []);
+  useEffect(() => {
+    // Ctrl+S saves the active file wherever the focus is on this page (a banner's button, the tree).
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 's') return;
+      e.preventDefault();
+      const ws = workspace.value;
+      const active = activeTab.value;
+      if (ws && active?.dirty) void saveFile(ws, active.path);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const tab = activeTab.value;
+  const counts = ghostCounts.value;
   return (
-    <section class="editor-pane">
+    <section class="editor-pane" data-completion-requests={counts.requests} data-completion-answered={counts.answered} data-completion-shown={counts.shown}>
       <TabBar />
       {tab && <EditorHeader tab={tab} />}
       {tab && <EditorBanners tab={tab} />}

@@ -1,13 +1,25 @@
 import { useSignal } from '@preact/signals';
+import { familyForModelId } from '../../inference/model-family';
 import { llmConfig, saveLlmConfig } from '../../state/models';
 
 const DEFAULT_HOST = 'https://huggingface.co';
+
+/** Chat template (and fill-in-the-middle tokens) of a hand-added model; Qwen2.5-Coder's also completes code. */
+const FORMAT_LABEL: Record<string, string> = {
+  chatml: 'ChatML',
+  'qwen2.5-coder': 'Qwen2.5-Coder (chat and code completion)',
+  'qwen2.5': 'Qwen2.5',
+  qwen3: 'Qwen3',
+  'llama-3.2': 'Llama 3.2',
+  smollm2: 'SmolLM2',
+};
 
 /** Where models download from, extra ONNX models by repo id, and the ONNX engine's device. */
 export function AdvancedSection() {
   const config = llmConfig.value;
   const repo = useSignal('');
   const dtype = useSignal('q4');
+  const format = useSignal<string>('auto');
   const host = useSignal(config.modelHost ?? '');
   const custom = config.customModels ?? [];
   return (
@@ -55,7 +67,8 @@ export function AdvancedSection() {
           e.preventDefault();
           const id = repo.value.trim();
           if (!/^[\w.-]+\/[\w.-]+$/.test(id)) return;
-          void saveLlmConfig({ customModels: [...custom.filter((m) => m.repo !== id), { repo: id, dtype: dtype.value }] });
+          const family = format.value === 'auto' ? familyForModelId(id) : format.value;
+          void saveLlmConfig({ customModels: [...custom.filter((m) => m.repo !== id), { repo: id, dtype: dtype.value, family }] });
           repo.value = '';
         }}
       >
@@ -79,6 +92,17 @@ export function AdvancedSection() {
             <option value="fp32">fp32</option>
           </select>
         </label>
+        <label class="field">
+          Prompt format
+          <select aria-label="ONNX prompt format" value={format.value} onChange={(e) => (format.value = e.currentTarget.value)}>
+            <option value="auto">From the name ({FORMAT_LABEL[familyForModelId(repo.value)] ?? 'ChatML'})</option>
+            {Object.entries(FORMAT_LABEL).map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit" class="secondary">
           Add model
         </button>
@@ -87,7 +111,7 @@ export function AdvancedSection() {
         <ul class="custom-models">
           {custom.map((m) => (
             <li key={m.repo}>
-              {m.repo} ({m.dtype}){' '}
+              {m.repo} ({m.dtype}, {FORMAT_LABEL[m.family ?? 'chatml'] ?? m.family}){' '}
               <button
                 type="button"
                 class="icon"

@@ -1,3 +1,4 @@
+import { completionModel } from '../../state/completion-status';
 import { useEffect } from 'preact/hooks';
 import {
   cancelDownload,
@@ -15,7 +16,7 @@ import {
   setDefaultModel,
   storage,
 } from '../../state/models';
-import { caps, completionModelChoices, initProviders } from '../../state/providers';
+import { completionModelChoices, initProviders } from '../../state/providers';
 import { checkpointBytes, checkpointCleanup, cleanUpCheckpoints, refreshCheckpointUsage } from '../../state/checkpoint-storage';
 import { formatBytes } from '../../workspace/format';
 import type { LocalModelInfo, ModelFit } from '../../worker-api/llm';
@@ -79,19 +80,19 @@ function DeviceSummary() {
   );
 }
 
-/** The model the editor's code completion uses: any local FIM model or provider completion model, or none (the caps' default then). */
+/** The model the editor's code completion uses: any local FIM model or provider completion model, or Automatic (the caps' default). The status bar's switch pauses it. */
 function CompletionModelPicker() {
   const choices = completionModelChoices.value;
   const current = defaults.value.completion ?? '';
   const listed = current === '' || choices.some((c) => c.key === current);
-  // With no choice the editor still completes, with the caps' default model: say which.
-  const fallback = current === '' ? choices.find((c) => c.key === caps.value.completion_default_model) : undefined;
+  // With no choice the editor still completes, with a model that needs no download: say which.
+  const fallback = current === '' ? choices.find((c) => c.key === completionModel.value) : undefined;
   return (
     <p class="row completion-picker">
       <label class="field">
         Code completion model
         <select aria-label="Code completion model" value={current} onChange={(e) => void setDefaultModel('completion', e.currentTarget.value || null)}>
-          <option value="">None</option>
+          <option value="">Automatic</option>
           {choices.map((c) => (
             <option key={c.key} value={c.key}>
               {c.label}
@@ -101,7 +102,7 @@ function CompletionModelPicker() {
           {!listed && <option value={current}>{current} (not available now)</option>}
         </select>
       </label>
-      {fallback && <span class="hint">None picked: completion uses {fallback.label}.</span>}
+      {current === '' && <span class="hint">{fallback ? `Completion uses ${fallback.label}.` : 'No model can complete code yet: download a coder model or add a provider completion model.'}</span>}
     </p>
   );
 }
