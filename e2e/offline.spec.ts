@@ -31,7 +31,14 @@ test('once installed, the app opens with no network and reconnects its folder', 
 
   await page.locator('[data-path="lib"]').click();
   await page.locator('[data-path="lib/util.ts"]').click();
-  // The TypeScript grammar is a separate chunk: it too must come from the cache.
-  await expect(page.locator('.code .hljs-keyword').first()).toHaveText('export');
+  // The editor and the TypeScript mode are separate chunks: they too must come from the cache.
+  const editor = page.getByTestId('code-editor');
+  await expect(editor.locator('.cm-line').first()).toHaveText('export function twice(n: number) {');
+  const keywordColour = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--hl-keyword').trim());
+  const hex = Number.parseInt(keywordColour.replace('#', ''), 16);
+  await expect(editor.locator('.cm-line').first().locator('span', { hasText: /^export$/ })).toHaveCSS(
+    'color',
+    `rgb(${(hex >> 16) & 255}, ${(hex >> 8) & 255}, ${hex & 255})`,
+  );
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 });

@@ -82,7 +82,7 @@ export default {
     '/src/engine/token-counter.ts',
     '/src/code-index/index.ts',
     '/src/workspace/handle-workspace.ts',
-    '/src/ui/files/highlight.ts',
+    '/src/ui/chat/code-highlight.ts',
   ],
   optimizeDeps: [
     'preact',

@@ -47,6 +47,8 @@ export interface RawCompletion {
   busy?: 'chat';
   /** The context snippets that made it into the prompt, when the backend dropped some. */
   context?: ContextSnippet[];
+  /** Time the model itself took, when the backend can tell (local engines). */
+  engineMs?: number;
 }
 
 /** A place completions come from: the llm worker, or a provider's FIM endpoint. */

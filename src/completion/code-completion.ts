@@ -80,6 +80,7 @@ export async function codeCompletion(request: CompletionRequest, signal: AbortSi
   return answer(completion, raw.finish_reason, route.model, {
     started,
     backendMs: performance.now() - backendStart,
+    ...(raw.engineMs === undefined ? {} : { engineMs: raw.engineMs }),
     context: raw.context ?? input.context,
   });
 }
@@ -125,7 +126,7 @@ function answer(
   completion: string,
   finish: FinishReason,
   model: string,
-  extra: { started: number; cached?: boolean; backendMs?: number; context?: ContextSnippet[] },
+  extra: { started: number; cached?: boolean; backendMs?: number; engineMs?: number; context?: ContextSnippet[] },
 ): CompletionResponse {
   return {
     choices: [{ index: 0, code_completion: completion, finish_reason: finish }],
@@ -134,7 +135,11 @@ function answer(
     created: Date.now() / 1000,
     ...(extra.cached ? { cached: true } : {}),
     ...(extra.context ? { context: extra.context.map((c) => ({ file_name: c.path, ...(c.symbol ? { symbol: c.symbol } : {}) })) } : {}),
-    timings: { backendMs: extra.backendMs ?? 0, totalMs: performance.now() - extra.started },
+    timings: {
+      backendMs: extra.backendMs ?? 0,
+      ...(extra.engineMs === undefined ? {} : { engineMs: extra.engineMs }),
+      totalMs: performance.now() - extra.started,
+    },
   };
 }
 

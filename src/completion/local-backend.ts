@@ -33,6 +33,7 @@ export function createLocalBackend(api: RemoteApi<LlmWorkerApi>, modelId: string
           text: result.text,
           finish_reason: result.finish_reason,
           context: result.context,
+          engineMs: result.engineMs,
           ...(result.busy ? { busy: result.busy } : {}),
         };
       } finally {

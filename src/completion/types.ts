@@ -39,6 +39,6 @@ export interface CompletionResponse extends CodeCompletionResponse {
   context?: { file_name: string; symbol?: string }[];
   /** Set when no model was asked, with why. */
   skipped?: SkipReason;
-  /** Milliseconds in the backend (model and transport), and in all. */
-  timings?: { backendMs: number; totalMs: number };
+  /** Milliseconds in the backend (model and transport), in the model alone when known, and in all. */
+  timings?: { backendMs: number; engineMs?: number; totalMs: number };
 }

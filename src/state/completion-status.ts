@@ -19,6 +19,8 @@ export interface CompletionStatus {
   /** The last answer's time from request to result, ms, and whether it came from the cache. */
   lastMs: number | null;
   lastCached: boolean;
+  /** The last answer's model time (local engines), for the status bar's tooltip and the bench. */
+  lastEngineMs?: number | null;
 }
 
 

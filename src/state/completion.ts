@@ -135,7 +135,14 @@ export async function requestCompletion(request: CompletionRequest, signal: Abor
     if (response.skipped === 'busy' || response.skipped === 'too-large') {
       setStatus({ state: response.skipped === 'busy' ? 'busy' : 'ready', label: key ? labelOf(key) : null, detail: SKIP_DETAIL[response.skipped] ?? null });
     } else if (!response.skipped) {
-      setStatus({ state: 'ready', label: labelOf(key ?? ''), detail: null, lastMs: performance.now() - started, lastCached: response.cached === true });
+      setStatus({
+        state: 'ready',
+        label: labelOf(key ?? ''),
+        detail: null,
+        lastMs: performance.now() - started,
+        lastCached: response.cached === true,
+        lastEngineMs: response.timings?.engineMs ?? null,
+      });
     }
     return response;
   } catch (error) {
