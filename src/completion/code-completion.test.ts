@@ -157,6 +157,17 @@ describe('codeCompletion: the response', () => {
     }
   });
 
+  it("turns a remote backend's own abort error into an AbortError (a superseded request is not a failure)", async () => {
+    const controller = new AbortController();
+    const remoteAbort: Step = (_, signal) =>
+      new Promise((_, reject) => {
+        signal.addEventListener('abort', () => reject(new ProviderError('aborted', 'The request was cancelled')));
+        queueMicrotask(() => controller.abort());
+      });
+    const env = envWith(scripted([remoteAbort]).backend);
+    await expect(codeCompletion(AT_RETURN, controller.signal, env)).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('does not ask the backend when already aborted', async () => {
     const { backend, inputs } = scripted([says('x')]);
     await expect(codeCompletion(AT_RETURN, AbortSignal.abort(), envWith(backend))).rejects.toMatchObject({ name: 'AbortError' });

@@ -70,7 +70,13 @@ export async function codeCompletion(request: CompletionRequest, signal: AbortSi
   signal.throwIfAborted();
   const input = await fimInput(request, route, env, signal);
   const backendStart = performance.now();
-  const raw = await route.backend.complete(input, signal);
+  let raw: Awaited<ReturnType<CompletionBackend['complete']>>;
+  try {
+    raw = await route.backend.complete(input, signal);
+  } catch (error) {
+    signal.throwIfAborted(); // superseded: an AbortError, whatever the backend threw
+    throw error;
+  }
   signal.throwIfAborted();
   if (raw.busy) return skipped('busy', route.model);
   const completion = postProcessCompletion(raw.text, request);

@@ -6,7 +6,7 @@
  * back what the merge view reverts (checkpoint first, as every agent-side write).
  */
 import { effect, signal, untracked } from '@preact/signals';
-import type { Extension } from '@codemirror/state';
+import type { Extension, Transaction } from '@codemirror/state';
 import { getChunks } from '@codemirror/merge';
 import { keymap } from '@codemirror/view';
 import { diffRequest, openRequest, quickOpenVisible, type DiffRequest } from '../state/files';
@@ -132,13 +132,18 @@ export function applyMerge(path: string): void {
   else buffer.state = buffer.state.update({ effects }).state;
 }
 
-/** After a transaction in the active view: autosave, and the merge view's reverts written back. */
-export function afterEdit(ws: Workspace, path: string, reverted: boolean): void {
+/** After transactions in the active view: autosave, the merge view's reverts written back, a finished merge closed. */
+export function afterTransactions(ws: Workspace, path: string, transactions: readonly Transaction[]): void {
   const tab = tabOf(path);
-  if (tab?.merge?.kind === 'agent' && reverted) void writeRevert(ws, path, tab.merge.chatId);
-  else if (tab?.dirty) editMade(ws, path);
+  if (!tab) return;
+  if (transactions.some((tr) => tr.docChanged)) {
+    const reverted = transactions.some((tr) => tr.isUserEvent('revert'));
+    if (tab.merge?.kind === 'agent' && reverted) void writeRevert(ws, path, tab.merge.chatId);
+    else if (tab.dirty) editMade(ws, path);
+  }
   const state = liveState(path);
-  if (tab?.merge && state && (getChunks(state)?.chunks.length ?? 0) === 0) {
+  // Every hunk kept or reverted: the merge view has done its job.
+  if (tab.merge && state && (getChunks(state)?.chunks.length ?? 0) === 0) {
     updateTab(path, { merge: null });
     applyMerge(path);
   }

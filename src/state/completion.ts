@@ -146,7 +146,11 @@ export async function requestCompletion(request: CompletionRequest, signal: Abor
     }
     return response;
   } catch (error) {
-    if ((error as Error).name !== 'AbortError') setStatus({ state: 'error', detail: describe(error) });
+    if ((error as Error).name !== 'AbortError') {
+      setStatus({ state: 'error', detail: describe(error) });
+      // Get the model ready again on the next keystroke (a local one may have been unloaded meanwhile).
+      ready = null;
+    }
     throw error;
   }
 }

@@ -1,8 +1,7 @@
 import type { CompletionBackend, FimInput, RawCompletion } from '../../completion/backend';
 import type { FinishReason } from '../types';
-import { globalFetch } from '../http';
 import { serverRoot, type RemoteCompletionOptions } from './options';
-import { postCompletionJson, unexpectedAnswer } from './post-json';
+import { jsonCompletionBackend, unexpectedAnswer } from './post-json';
 
 /**
  * llama.cpp's llama-server POST /infill: prefix, suffix and context files go
@@ -14,16 +13,10 @@ import { postCompletionJson, unexpectedAnswer } from './post-json';
  *   const backend = createLlamaCppCompletionBackend({ label: 'llamacpp/qwen', baseUrl: 'http://127.0.0.1:8080/v1', apiKey: '', model: 'qwen' });
  */
 export function createLlamaCppCompletionBackend(options: RemoteCompletionOptions): CompletionBackend {
-  const url = `${serverRoot(options.baseUrl)}/infill`;
-  const apiKey = options.apiKey.trim();
-  const doFetch = options.fetch ?? globalFetch;
-  return {
-    label: options.label,
-    async complete(input, signal) {
-      const body = llamaCppInfillBody(input, options.model);
-      return parseInfill(await postCompletionJson({ url, body, apiKey, fetch: doFetch, signal }), url);
-    },
-  };
+  return jsonCompletionBackend(options, `${serverRoot(options.baseUrl)}/infill`, {
+    body: (input) => llamaCppInfillBody(input, options.model),
+    parse: parseInfill,
+  });
 }
 
 export function llamaCppInfillBody(input: FimInput, model: string): Record<string, unknown> {

@@ -1,8 +1,7 @@
 import type { CompletionBackend, FimInput, RawCompletion } from '../../completion/backend';
 import { contextAsComments } from '../../inference/fim';
-import { globalFetch } from '../http';
 import { serverRoot, type RemoteCompletionOptions } from './options';
-import { finishReasonOf, postCompletionJson, unexpectedAnswer } from './post-json';
+import { finishReasonOf, jsonCompletionBackend, unexpectedAnswer } from './post-json';
 
 /**
  * Ollama's native POST /api/generate with `suffix`: Ollama wraps prompt and
@@ -14,16 +13,10 @@ import { finishReasonOf, postCompletionJson, unexpectedAnswer } from './post-jso
  *     apiKey: '', model: 'qwen2.5-coder:1.5b' });
  */
 export function createOllamaCompletionBackend(options: RemoteCompletionOptions): CompletionBackend {
-  const url = `${serverRoot(options.baseUrl)}/api/generate`;
-  const apiKey = options.apiKey.trim();
-  const doFetch = options.fetch ?? globalFetch;
-  return {
-    label: options.label,
-    async complete(input, signal) {
-      const body = ollamaGenerateBody(input, options.model);
-      return parseOllamaGenerate(await postCompletionJson({ url, body, apiKey, fetch: doFetch, signal }), url);
-    },
-  };
+  return jsonCompletionBackend(options, `${serverRoot(options.baseUrl)}/api/generate`, {
+    body: (input) => ollamaGenerateBody(input, options.model),
+    parse: parseOllamaGenerate,
+  });
 }
 
 export function ollamaGenerateBody(input: FimInput, model: string): Record<string, unknown> {

@@ -1,12 +1,11 @@
 import type { CompletionBackend, FimInput, RawCompletion } from '../../completion/backend';
 import { FIM_TOKENS, renderFimPrompt, type FimFamily } from '../../inference/fim';
 import { isRecord } from '../errors';
-import { globalFetch } from '../http';
 import { normalizeBaseUrl } from '../openai-compatible';
 import { ProviderError } from '../types';
 import { FIM_FAMILY_LABELS } from './fim-family';
 import type { RemoteCompletionOptions } from './options';
-import { finishReasonOf, postCompletionJson, unexpectedAnswer } from './post-json';
+import { finishReasonOf, jsonCompletionBackend, unexpectedAnswer } from './post-json';
 
 /**
  * OpenAI's legacy POST /completions with a fill-in-the-middle prompt in the
@@ -26,18 +25,14 @@ export interface OpenAiFimOptions extends RemoteCompletionOptions {
 
 export function createOpenAiFimBackend(options: OpenAiFimOptions): CompletionBackend {
   const endpoint = options.completionEndpoint ?? `${normalizeBaseUrl(options.baseUrl)}/completions`;
-  const url = endpoint.replaceAll('$MODEL', options.model);
-  const apiKey = options.apiKey.trim();
-  const doFetch = options.fetch ?? globalFetch;
-  const { family } = options;
-  return {
-    label: options.label,
-    async complete(input, signal) {
-      if (family === undefined) throw missingFimFamily(options.model);
-      const body = openAiFimBody(input, options.model, family);
-      return parseOpenAiCompletion(await postCompletionJson({ url, body, apiKey, fetch: doFetch, signal }), url);
+  const { family, model } = options;
+  return jsonCompletionBackend(options, endpoint.replaceAll('$MODEL', model), {
+    check: () => {
+      if (family === undefined) throw missingFimFamily(model);
     },
-  };
+    body: (input) => openAiFimBody(input, model, family!),
+    parse: parseOpenAiCompletion,
+  });
 }
 
 export function openAiFimBody(input: FimInput, model: string, family: FimFamily): Record<string, unknown> {

@@ -1,5 +1,7 @@
 import { abortedError, errorFromResponse, errorMessageOf, hostOf, isRecord, truncate } from '../errors';
-import { providerFetch, providerHeaders, type FetchLike } from '../http';
+import type { CompletionBackend, FimInput, RawCompletion } from '../../completion/backend';
+import { globalFetch, providerFetch, providerHeaders, type FetchLike } from '../http';
+import type { RemoteCompletionOptions } from './options';
 import { ProviderError, type FinishReason } from '../types';
 
 /**
@@ -17,6 +19,32 @@ export interface CompletionPost {
   apiKey: string;
   fetch: FetchLike;
   signal: AbortSignal;
+}
+
+/**
+ * A backend that POSTs one JSON body per completion to `url` and reads the
+ * raw text out of the answer: every remote format is this with its own body
+ * and answer.
+ */
+export function jsonCompletionBackend(
+  options: RemoteCompletionOptions,
+  url: string,
+  format: {
+    body(input: FimInput): unknown;
+    parse(json: Record<string, unknown>, url: string): RawCompletion;
+    /** Checked before anything is sent (a missing FIM format). */
+    check?(): void;
+  },
+): CompletionBackend {
+  const apiKey = options.apiKey.trim();
+  const doFetch = options.fetch ?? globalFetch;
+  return {
+    label: options.label,
+    async complete(input, signal) {
+      format.check?.();
+      return format.parse(await postCompletionJson({ url, body: format.body(input), apiKey, fetch: doFetch, signal }), url);
+    },
+  };
 }
 
 /** POSTs `body` and returns the answer's JSON object. */

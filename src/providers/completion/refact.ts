@@ -1,9 +1,8 @@
 import type { CompletionBackend, FimInput, RawCompletion } from '../../completion/backend';
 import { isRecord } from '../errors';
-import { globalFetch } from '../http';
 import { normalizeRefactBaseUrl } from '../refact-server';
 import type { RemoteCompletionOptions } from './options';
-import { finishReasonOf, postCompletionJson, unexpectedAnswer } from './post-json';
+import { finishReasonOf, jsonCompletionBackend, unexpectedAnswer } from './post-json';
 
 /**
  * A self-hosted Refact server's POST /v1/code-completion: the editor's
@@ -14,16 +13,10 @@ import { finishReasonOf, postCompletionJson, unexpectedAnswer } from './post-jso
  *   const { text, finish_reason } = await backend.complete(input, signal);
  */
 export function createRefactCompletionBackend(options: RemoteCompletionOptions): CompletionBackend {
-  const url = `${normalizeRefactBaseUrl(options.baseUrl)}/v1/code-completion`;
-  const apiKey = options.apiKey.trim();
-  const doFetch = options.fetch ?? globalFetch;
-  return {
-    label: options.label,
-    async complete(input, signal) {
-      const body = refactCompletionBody(input, options.model);
-      return parseRefactCompletion(await postCompletionJson({ url, body, apiKey, fetch: doFetch, signal }), url);
-    },
-  };
+  return jsonCompletionBackend(options, `${normalizeRefactBaseUrl(options.baseUrl)}/v1/code-completion`, {
+    body: (input) => refactCompletionBody(input, options.model),
+    parse: parseRefactCompletion,
+  });
 }
 
 /** The request, with the core's sampling choices and our model name. */

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { EditorSelection } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { workspace } from '../../state/workspace';
-import { afterEdit } from '../../editor/session';
+import { afterTransactions } from '../../editor/session';
 import { activePath, attachView, bufferOf, recordTransactions, reveal, tabs } from '../../editor/tabs';
 
 /**
@@ -25,7 +25,7 @@ export function EditorHost({ visible }: { visible: boolean }) {
         const ws = workspace.peek();
         if (!shown || bufferOf(shown)?.state === undefined) return;
         recordTransactions(shown, v.state, transactions);
-        if (ws && transactions.some((tr) => tr.docChanged)) afterEdit(ws, shown, transactions.some((tr) => tr.isUserEvent('revert')));
+        if (ws) afterTransactions(ws, shown, transactions);
       },
     });
     viewRef.current = view;
