@@ -129,12 +129,26 @@ for (const format of FORMATS) {
     expect(await completionRequests(page)).toBe(asked);
     expect(openai.calls(format.route)).toHaveLength(1);
 
-    // A new suggestion, dismissed with Esc: the text stays as typed.
+    // A new suggestion: Ctrl+Right takes one word of it, Esc dismisses the rest.
     await page.keyboard.type(' ');
     await expect(ghost(page)).toHaveText('+ 1');
+    await page.keyboard.press('Control+ArrowRight');
+    await expect(ghost(page)).toHaveText(' 1');
     await page.keyboard.press('Escape');
     await expect(ghost(page)).toHaveCount(0);
-    await expect(editor(page).locator('.cm-line').nth(LINE - 1)).toHaveText("    return subtotal * rate('de') ");
+    await expect(editor(page).locator('.cm-line').nth(LINE - 1)).toHaveText("    return subtotal * rate('de') +");
+
+    // The status bar's switch pauses completion: typing asks nothing.
+    const requests = openai.calls(format.route).length;
+    await page.getByRole('switch', { name: 'Code completion' }).uncheck();
+    await expect(page.getByTestId('completion-status')).toHaveAttribute('data-state', 'off');
+    await editor(page).locator('.cm-line').nth(LINE - 1).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' 2');
+    await page.waitForTimeout(300);
+    expect(openai.calls(format.route)).toHaveLength(requests);
+    await expect(ghost(page)).toHaveCount(0);
+    await page.getByRole('switch', { name: 'Code completion' }).check();
   });
 }
 

@@ -20,7 +20,7 @@ import { openFile } from '/src/state/files.ts';
 import { HandleWorkspace } from '/src/workspace/handle-workspace.ts';
 import { currentView, tabs, activePath } from '/src/editor/tabs.ts';
 import { ghostCounts } from '/src/editor/session.ts';
-import { completionStatus } from '/src/state/completion-status.ts';
+import { completionStatus, setCompletionEnabled } from '/src/state/completion-status.ts';
 import { device, download, loadModel, loadedModel, localModels, saveLlmConfig, setDefaultModel } from '/src/state/models.ts';
 import { addProvider, addProviderCompletionModel, initProviders } from '/src/state/providers.ts';
 import { codeIndexFor } from '/src/state/code-index.ts';
@@ -55,6 +55,44 @@ const ghostNode = () => host()?.querySelector('[data-testid=ghost-text]') ?? nul
 /** Ghost counts and their change times: each change of the pane's counters, time-stamped. */
 const countLog = [];
 
+/**
+ * The llm worker's completeFim calls, time-stamped at four points: the page
+ * posts the Comlink APPLY message (before its structured clone), the worker
+ * receives it, the worker posts the reply, the page's message event fires (a
+ * listener added before Comlink's). Bench instrumentation only: in this page
+ * the Worker constructor is wrapped before the app starts its workers, and
+ * the app's llm worker (name 'llm') starts on bench/editor/llm-probe.worker.js,
+ * which imports workers/llm.worker.ts unchanged after registering its probes.
+ */
+const fimLog = [];
+function instrumentLlmWorker() {
+  const NativeWorker = window.Worker;
+  window.Worker = class extends NativeWorker {
+    constructor(url, options) {
+      const llm = options?.name === 'llm';
+      super(llm ? new URL('/bench/editor/llm-probe.worker.js', location.href) : url, options);
+      if (!llm) return;
+      const post = this.postMessage.bind(this);
+      this.postMessage = (msg, transfer) => {
+        if (msg?.type === 'APPLY' && msg.path?.[0] === 'completeFim') fimLog.push({ id: msg.id, postAt: performance.now(), replyAt: null, workerInMs: null, workerMs: null });
+        return post(msg, transfer);
+      };
+      this.addEventListener('message', (ev) => {
+        const probe = ev.data?.__probe;
+        const id = probe?.id ?? ev.data?.id;
+        if (!id) return;
+        const e = fimLog.find((x) => x.id === id);
+        if (!e) return;
+        if (probe) {
+          // Epoch times from the worker, turned into this page's clock.
+          e.workerArrivedAt = probe.arrivedAt - performance.timeOrigin;
+          e.workerReplyAt = probe.replyAt - performance.timeOrigin;
+        } else if (e.replyAt === null) e.replyAt = performance.now();
+      });
+    }
+  };
+}
+
 /** Mounts EditorPane on the OPFS corpus. */
 export async function setup({ dirName }) {
   if (env) return env.info;
@@ -72,6 +110,7 @@ export async function setup({ dirName }) {
   app.append(main);
   document.body.append(app);
 
+  instrumentLlmWorker();
   const root = await window.bench.opfsDir(dirName);
   workspace.value = new HandleWorkspace({ id: 'bench-editor', name: 'python-stdlib', source: 'opfs', root });
   render(h(EditorPane, {}), section);
@@ -99,7 +138,8 @@ export async function writeBigFiles({ dirName, folder, count, body }) {
   const out = [];
   for (let i = 0; i < count; i++) {
     const header = `# big-${i}.py: Python standard library sources concatenated for the editor bench (copy ${i})`;
-    const bytes = new TextEncoder().encode(`${header}\n${body}`);
+    // A definition right below: the syntax mode's first keyword colour on screen (`def`).
+    const bytes = new TextEncoder().encode(`${header}\ndef bench_copy_${i}():\n    return ${i}\n\n\n${body}`);
     const handle = await dir.getFileHandle(`big-${i}.py`, { create: true });
     const w = await handle.createWritable();
     await w.write(bytes);
@@ -117,8 +157,8 @@ export async function removeBigFiles({ dirName, folder }) {
 }
 
 /** A `def` on screen in the keyword colour (the syntax mode applied). */
-function keywordColoured(h) {
-  for (const span of h.querySelectorAll('.cm-content .cm-line span')) {
+function keywordColoured(el) {
+  for (const span of el.querySelectorAll('.cm-content .cm-line span')) {
     if (span.textContent !== 'def') continue;
     const line = span.closest('.cm-line');
     if (getComputedStyle(span).color !== getComputedStyle(line).color) return true;
@@ -283,7 +323,10 @@ export async function arm({ kind, line, expect }) {
   const a = {
     kind,
     expect,
+    armAt: performance.now(),
     keydownAt: null,
+    keydownHandledAt: null,
+    typedDomAt: null,
     ghostDomAt: null,
     ghostPaintAt: null,
     ghostText: null,
@@ -294,10 +337,16 @@ export async function arm({ kind, line, expect }) {
   };
   a.done = new Promise((r) => (a.resolve = r));
   const onKey = (e) => {
-    if (a.keydownAt === null) a.keydownAt = e.timeStamp;
+    if (a.keydownAt !== null) return;
+    a.keydownHandledAt = performance.now();
+    a.keydownAt = e.timeStamp;
   };
   el.addEventListener('keydown', onKey, true);
-  const seen = () => {
+  const content = el.querySelector('.cm-content');
+  const seen = (records) => {
+    // The key's own change handled: the first mutation in .cm-content after the keydown (CodeMirror's
+    // observer was created first, so by now it has read the change and dispatched it).
+    if (a.keydownAt !== null && a.typedDomAt === null && records?.some((r) => content.contains(r.target))) a.typedDomAt = performance.now();
     if (a.ghostDomAt !== null) return;
     const g = ghostNode();
     if (!g) return;
@@ -343,9 +392,17 @@ export async function collect({ timeoutMs = 20_000 }) {
   const first = (kind) => log.find((e) => e.kind === kind)?.at ?? null;
   const status = completionStatus.peek();
   const modelCall = status !== a.statusBefore && status.lastCached === false && typeof status.lastMs === 'number';
+  const fims = fimLog.filter((x) => x.postAt >= a.armAt);
   return {
     kind: a.kind,
     keydownAt: a.keydownAt,
+    keydownHandledAt: a.keydownHandledAt,
+    typedDomAt: a.typedDomAt,
+    fimCalls: fims.length,
+    fimPostAt: fims[0]?.postAt ?? null,
+    fimReplyAt: fims[0]?.replyAt ?? null,
+    workerArrivedAt: fims[0]?.workerArrivedAt ?? null,
+    workerReplyAt: fims[0]?.workerReplyAt ?? null,
     ghostDomAt: a.ghostDomAt,
     ghostPaintAt: a.ghostPaintAt,
     ghostText: a.ghostText,
@@ -361,18 +418,6 @@ export async function collect({ timeoutMs = 20_000 }) {
     state: status.state,
     detail: status.detail,
   };
-}
-
-/** The ghost on screen now (text), or null. */
-export function ghostNow() {
-  return ghostNode()?.textContent ?? null;
-}
-
-/** Esc: dismiss any ghost; leave no request pending. */
-export async function quiet() {
-  const view = currentView();
-  view.dispatch({ selection: EditorSelection.cursor(view.state.selection.main.head) });
-  await nextFrame();
 }
 
 // ---------------------------------------------------------------------------
@@ -391,6 +436,9 @@ export async function breakdown({ lines }) {
   const { gatherContext } = await import('/src/completion/context.ts');
   const { CHARS_PER_TOKEN } = await import('/src/completion/prompt-cut.ts');
   const { llmWorker } = await import('/src/worker-api/workers.ts');
+  const { CompletionCache } = await import('/src/completion/cache.ts');
+  const { postProcessCompletion } = await import('/src/inference/fim.ts');
+  const { offsetAt } = await import('/src/completion/rules.ts');
   const index = await codeIndexFor(workspace.value);
   const api = llmWorker().api;
   const view = currentView();
@@ -421,6 +469,15 @@ export async function breakdown({ lines }) {
       }),
     );
     const ping = await time(() => api.stats());
+    // The prefix cache's fill after an answer (every prefix of the completion, keyed by the last
+    // 5,000 characters), on a cache at its 500-entry capacity as the editor's is after a while.
+    const completion = call.value.choices[0]?.code_completion || fim.value.text.split('\n')[0] || 'x'.repeat(40);
+    const before = text.slice(0, offsetAt(text, request.inputs.cursor.line, request.inputs.cursor.character));
+    const cache = new CompletionCache();
+    for (let i = 0; i < 500; i++) cache.fill(`${i}${before}`, false, { completion: '', finish_reason: 'stop', model: 'm' });
+    const fill = await time(() => cache.fill(before, false, { completion, finish_reason: 'stop', model: LOCAL_MODEL }));
+    const lookup = await time(() => cache.get(before + 'q', false));
+    const post = await time(() => postProcessCompletion(fim.value.text, request));
     const docString = await time(() => state.doc.toString());
     out.push({
       line: n,
@@ -437,6 +494,11 @@ export async function breakdown({ lines }) {
       promptTokens: fim.value.promptTokens,
       completionTokens: fim.value.completionTokens,
       pingMs: ping.ms,
+      cacheFillMs: fill.ms,
+      cacheGetMs: lookup.ms,
+      completionChars: completion.length,
+      rawChars: fim.value.text.length,
+      postProcessMs: post.ms,
       docToStringMs: docString.ms,
       docChars: text.length,
     });
@@ -450,34 +512,81 @@ export async function breakdown({ lines }) {
 let typing = null;
 
 /**
- * Caret at the end of `line`; then, for every keydown on the editor (capture):
- * a requestAnimationFrame scheduled from it, and inside that a setTimeout(0),
- * i.e. the first task after the frame that shows the key's effect has been
- * produced (painted). Latency = that task's start - keydown's event.timeStamp.
- * Long tasks (PerformanceObserver 'longtask') and Event Timing entries for
- * keydowns of 16 ms or more are collected alongside.
+ * Arms the per-key latency probe. For every keydown on the target (capture):
+ * a requestAnimationFrame scheduled from the listener, and inside that a
+ * setTimeout(0), i.e. the first task after the frame that shows the key's
+ * effect (input handled, rendered, painted). Latency = that task's start -
+ * the keydown's event.timeStamp. Main-thread long tasks (PerformanceObserver
+ * 'longtask') are collected alongside.
+ *
+ * target 'editor': the caret at the end of `line` of the open file; with
+ * `completion: false` the app's completion switch is off meanwhile (a
+ * baseline). target 'textarea': a bare <textarea> over the page, nothing
+ * else listening (the floor of this browser and input path).
  */
-export async function startTyping({ line }) {
-  const view = currentView();
-  const at = view.state.doc.line(line).to;
-  view.dispatch({ selection: EditorSelection.cursor(at), scrollIntoView: true });
-  view.focus();
+export async function startTyping({ line, target = 'editor', completion = true }) {
+  let el;
+  if (target === 'textarea') {
+    el = document.createElement('textarea');
+    el.style.cssText = 'position:fixed;left:40px;top:40px;width:600px;height:300px;z-index:50';
+    document.body.append(el);
+    el.focus();
+  } else {
+    if (!completion) await setCompletionEnabled(false);
+    const view = currentView();
+    const at = view.state.doc.line(line).to;
+    view.dispatch({ selection: EditorSelection.cursor(at), scrollIntoView: true });
+    view.focus();
+    el = host();
+  }
   await nextFrame();
   await sleep(700);
-  const el = host();
-  const t = { samples: [], longTasks: [], events: [], counts: { ...ghostCounts.peek() }, startAt: performance.now() };
+  const t = { el, target, completion, samples: [], longTasks: [], counts: { ...ghostCounts.peek() }, startAt: performance.now(), dispatches: [], updates: [] };
+  if (target === 'editor') {
+    // Where a key's main-thread time goes: CodeMirror reads the DOM change and calls view.dispatch,
+    // which the app's EditorHost turns into view.update (CodeMirror: state, plugins, DOM) plus its
+    // own bookkeeping (tab state, dirty flag, what the chat sees, autosave). Instance methods wrap
+    // the prototype's for this run only.
+    const view = currentView();
+    const dispatch = view.dispatch;
+    const update = view.update;
+    view.dispatch = function (...args) {
+      const t0 = performance.now();
+      try {
+        return dispatch.apply(this, args);
+      } finally {
+        t.dispatches.push(performance.now() - t0);
+      }
+    };
+    view.update = function (...args) {
+      const t0 = performance.now();
+      try {
+        return update.apply(this, args);
+      } finally {
+        t.updates.push(performance.now() - t0);
+      }
+    };
+    const own = { dispatch: Object.hasOwn(view, 'dispatch'), update: Object.hasOwn(view, 'update') };
+    t.unwrap = () => {
+      // CodeMirror binds dispatch on the instance: put the very same function back.
+      if (own.dispatch) view.dispatch = dispatch;
+      else delete view.dispatch;
+      if (own.update) view.update = update;
+      else delete view.update;
+    };
+  }
   t.onKey = (e) => {
     const ts = e.timeStamp;
     const key = e.key;
-    requestAnimationFrame(() => setTimeout(() => t.samples.push({ key, ms: performance.now() - ts, at: ts }), 0));
+    const handledAt = performance.now();
+    requestAnimationFrame(() => {
+      const rafAt = performance.now();
+      setTimeout(() => t.samples.push({ key, ms: performance.now() - ts, lagMs: handledAt - ts, rafMs: rafAt - ts }), 0);
+    });
   };
   el.addEventListener('keydown', t.onKey, true);
   t.po = new PerformanceObserver((list) => t.longTasks.push(...list.getEntries().map((e) => ({ at: e.startTime, ms: e.duration }))));
   t.po.observe({ type: 'longtask' });
-  t.eo = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.name === 'keydown') t.events.push(e.duration);
-  });
-  t.eo.observe({ type: 'event', durationThreshold: 16 });
   typing = t;
   return { ok: true };
 }
@@ -486,18 +595,72 @@ export async function stopTyping() {
   const t = typing;
   typing = null;
   await sleep(300);
-  host().removeEventListener('keydown', t.onKey, true);
+  t.el.removeEventListener('keydown', t.onKey, true);
   t.po.disconnect();
-  t.eo.disconnect();
+  if (t.target === 'textarea') t.el.remove();
+  t.unwrap?.();
+  if (!t.completion) await setCompletionEnabled(true);
   const c = ghostCounts.peek();
   return {
     samples: t.samples,
     longTasks: t.longTasks,
-    slowKeydownEvents: t.events,
+    dispatches: t.dispatches,
+    updates: t.updates,
     spanMs: performance.now() - t.startAt,
     requests: c.requests - t.counts.requests,
     answered: c.answered - t.counts.answered,
     shown: c.shown - t.counts.shown,
     status: completionStatus.peek().state,
   };
+}
+
+// ---------------------------------------------------------------------------
+// What-ifs (logged, never recorded): the live editor state changed from the bench
+
+/**
+ * `blink: false` appends drawSelection({ cursorBlinkRate: 0 }) to the open
+ * tab's state (CodeMirror takes the smallest rate: no blink animation).
+ * `debounce: 0` replaces the ghost plugin's adaptive debounce with one that
+ * always says 0 ms (the plugin instance found among the view's plugins);
+ * `debounce: 'microtask'` also starts the request in a microtask right after
+ * the key's update instead of a setTimeout (Chromium runs timers queued by an
+ * input only after that input's frame). Both last for this tab's state only.
+ */
+export async function whatIf({ blink = true, debounce = null }) {
+  const view = currentView();
+  const { StateEffect } = await import('@codemirror/state');
+  const { drawSelection } = await import('@codemirror/view');
+  if (!blink) view.dispatch({ effects: StateEffect.appendConfig.of(drawSelection({ cursorBlinkRate: 0 })) });
+  let patched = 0;
+  if (debounce !== null) {
+    for (const inst of view.plugins ?? []) {
+      const v = inst.value;
+      if (v && v.debounce && typeof v.debounce.keystroke === 'function') {
+        v.debounce = { keystroke: () => 0 };
+        if (debounce === 'microtask') {
+          const schedule = v.schedule.bind(v);
+          v.schedule = (manual, delay) => {
+            if (delay > 0) return schedule(manual, delay);
+            v.cancel();
+            queueMicrotask(() => void v.ask(manual));
+          };
+        }
+        patched++;
+      }
+    }
+    if (!patched) throw new Error('no ghost-text plugin with a debounce found');
+  }
+  await nextFrame();
+  return { patched };
+}
+
+/** Back to the local model (after the remote reference). */
+export async function useLocalAgain() {
+  await setDefaultModel('completion', LOCAL_MODEL);
+  return { ok: true };
+}
+
+/** CSS/Web animations running in the page now (a running one keeps frames coming at the display's rate). */
+export function runningAnimations() {
+  return document.getAnimations().map((a) => `${a.animationName ?? a.constructor.name} on .${String(a.effect?.target?.className ?? '').split(' ').join('.')} (${a.playState})`);
 }

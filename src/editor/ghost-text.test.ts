@@ -26,7 +26,8 @@ describe('firstWord (Ctrl+Right accepts one word)', () => {
 });
 
 describe('AdaptiveDebounce', () => {
-  it('waits the minimum for the first keystroke after a pause', () => {
+  it('asks at once (0 by default) for the first keystroke after a pause', () => {
+    expect(new AdaptiveDebounce().keystroke(250)).toBe(0); // even in the page's first 600 ms
     const debounce = new AdaptiveDebounce(10, 150);
     expect(debounce.keystroke(10_000)).toBe(10);
     debounce.keystroke(10_080);

@@ -6,9 +6,9 @@
  * accept, cancellation of superseded requests and a manual trigger; this is
  * one state field, one widget, one plugin and a keymap.
  *
- * - A pause in typing (an adaptive debounce: short after a lone keystroke,
- *   longer in a burst) asks the source for a suggestion; a newer keystroke
- *   aborts the request in flight.
+ * - A keystroke after a pause asks the source for a suggestion at once; in a
+ *   burst, once typing pauses for about its rhythm (an adaptive debounce); a
+ *   newer keystroke aborts the request in flight.
  * - Typing the suggestion's next characters keeps it (shortened) without asking again.
  * - Tab accepts it, Ctrl+Right accepts one word, Esc dismisses, Alt+Space asks now
  *   (the source bypasses its cache).
@@ -118,19 +118,25 @@ export function firstWord(text: string): string {
   return /^(\r?\n[ \t]*|[ \t]*[\w$]+|[ \t]*[^\w\s$]+|[ \t]+)/.exec(text)?.[0] ?? text;
 }
 
-/** How long to wait after a keystroke: short after a pause, about the typing rhythm in a burst. */
+/**
+ * How long to wait after a keystroke: nothing after a pause (0: ask at once),
+ * about the typing rhythm in a burst (a request per key would mostly be
+ * aborted by the next key).
+ */
 export class AdaptiveDebounce {
-  private last = 0;
+  private last = -Infinity;
   private interval = 0;
   constructor(
-    private readonly min = 10,
+    private readonly min = 0,
     private readonly max = 150,
+    /** A burst's keys come at most this far apart. */
+    private readonly burstGapMs = 600,
   ) {}
 
   keystroke(now = performance.now()): number {
     const gap = now - this.last;
     this.last = now;
-    if (gap > 600) {
+    if (gap > this.burstGapMs) {
       this.interval = 0;
       return this.min;
     }
@@ -144,6 +150,9 @@ function requester(config: GhostTextConfig) {
   return ViewPlugin.fromClass(
     class {
       private timer: ReturnType<typeof setTimeout> | null = null;
+      /** Bumped by every schedule and cancel: a queued ask that is no longer the newest does nothing. */
+      private scheduled = 0;
+      private waiting = false;
       private inFlight: AbortController | null = null;
       private readonly debounce = new AdaptiveDebounce();
 
@@ -164,10 +173,19 @@ function requester(config: GhostTextConfig) {
 
       schedule(manual: boolean, delay: number): void {
         this.cancel();
-        this.timer = setTimeout(() => void this.ask(manual), delay);
+        const ticket = ++this.scheduled;
+        const go = () => {
+          if (ticket === this.scheduled) void this.ask(manual);
+        };
+        // After a pause, ask in a microtask: a timer queued during input runs only after the input's frame.
+        if (delay <= 0) queueMicrotask(go);
+        else this.timer = setTimeout(go, delay);
+        this.waiting = true;
       }
 
       cancel(): void {
+        this.scheduled++;
+        this.waiting = false;
         if (this.timer) clearTimeout(this.timer);
         this.timer = null;
         this.inFlight?.abort();
@@ -175,7 +193,7 @@ function requester(config: GhostTextConfig) {
       }
 
       dismiss(): boolean {
-        const had = this.timer !== null || this.inFlight !== null || this.view.state.field(ghostField, false) !== null;
+        const had = this.waiting || this.inFlight !== null || this.view.state.field(ghostField, false) !== null;
         this.cancel();
         if (this.view.state.field(ghostField, false)) {
           this.view.dispatch({ effects: setGhost.of(null) });
@@ -186,6 +204,7 @@ function requester(config: GhostTextConfig) {
 
       async ask(manual: boolean): Promise<void> {
         this.timer = null;
+        this.waiting = false;
         const { state } = this.view;
         const range = state.selection.main;
         if (!range.empty) return;

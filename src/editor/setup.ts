@@ -12,7 +12,6 @@ import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/sea
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import {
   crosshairCursor,
-  drawSelection,
   dropCursor,
   EditorView,
   highlightActiveLine,
@@ -22,6 +21,7 @@ import {
   lineNumbers,
   rectangularSelection,
 } from '@codemirror/view';
+import { timerBlinkingCaret } from './caret-blink';
 import { ghostText, type GhostTextConfig } from './ghost-text';
 import { appHighlightStyle } from './highlight-style';
 
@@ -52,7 +52,7 @@ export function createEditorState(options: EditorOptions): EditorState {
       highlightActiveLineGutter(),
       foldGutter(),
       history(),
-      drawSelection(),
+      timerBlinkingCaret(),
       dropCursor(),
       EditorState.allowMultipleSelections.of(true),
       indentOnInput(),

@@ -1,7 +1,7 @@
 import { abortedError, unreachableError } from './errors';
 
 /**
- * The one way providers call fetch: no cookies, no referrer, no cache, and
+ * The one way providers call fetch: no cookies, no referrer, no HTTP cache for GETs, and
  * failures to connect named as ProviderErrors ('network' or 'aborted').
  */
 
@@ -23,7 +23,9 @@ export async function providerFetch(
       signal: signal ?? null,
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
-      cache: 'no-store',
+      // GETs (model lists, caps) always fresh; other methods keep the default, because Chromium skips its
+      // CORS preflight cache under no-store: every completion or chat request would wait for an OPTIONS.
+      cache: (init.method ?? 'GET').toUpperCase() === 'GET' ? 'no-store' : 'default',
     });
   } catch (err) {
     if (signal?.aborted) throw abortedError();

@@ -103,6 +103,9 @@ function CompletionModelPicker() {
         </select>
       </label>
       {current === '' && <span class="hint">{fallback ? `Completion uses ${fallback.label}.` : 'No model can complete code yet: download a coder model or add a provider completion model.'}</span>}
+      <span class="hint">
+        A local completion model that is also the chat's pauses while the chat answers; another (small) one runs beside the chat.
+      </span>
     </p>
   );
 }
