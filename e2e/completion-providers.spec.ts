@@ -160,6 +160,7 @@ test('a keystroke cancels the request in flight; Alt+Space asks again past the c
     format.route,
     { headers: { 'Content-Type': 'application/json' }, stream: [{ hold: 'slow' }, { raw: JSON.stringify({ choices: [{ index: 0, text: 'never shown', finish_reason: 'stop' }] }) }] },
     format.answer("te('fr')"),
+    { headers: { 'Content-Type': 'application/json' }, stream: [{ hold: 'slow2' }, { raw: JSON.stringify({ choices: [{ index: 0, text: 'late', finish_reason: 'stop' }] }) }] },
     format.answer("ate('it')"),
   );
   await openInEditor(page, 'shop/cart.py');
@@ -174,12 +175,19 @@ test('a keystroke cancels the request in flight; Alt+Space asks again past the c
   await page.keyboard.press('Escape');
   await expect(ghost(page)).toHaveCount(0);
 
+  // Esc also cancels a request still in flight ("x": not along the last suggestion, which the cache would answer).
+  await page.keyboard.type('x');
+  await expect.poll(() => openai.calls(format.route).length).toBe(3);
+  await page.keyboard.press('Escape');
+  await expect.poll(() => openai.calls(format.route)[2]!.clientClosed).toBe(true);
+  openai.release('slow2');
+
   // The code index has found tax.py's rate by now: a manual request bypasses the cache and sends it.
   await expect(page.getByTestId('index-status')).toContainText('2 files');
   await page.keyboard.press('Alt+Space');
   await expect(ghost(page)).toHaveText("ate('it')");
-  expect(openai.calls(format.route)).toHaveLength(3);
-  const prompt = String((openai.calls(format.route)[2]!.body as { prompt: string }).prompt);
+  expect(openai.calls(format.route)).toHaveLength(4);
+  const prompt = String((openai.calls(format.route)[3]!.body as { prompt: string }).prompt);
   expect(prompt).toContain('<|file_sep|>shop/tax.py\ndef rate(country)');
-  expect((openai.calls(format.route)[2]!.body as { temperature: number }).temperature).toBeGreaterThanOrEqual(0.5);
+  expect((openai.calls(format.route)[3]!.body as { temperature: number }).temperature).toBeGreaterThanOrEqual(0.5);
 });

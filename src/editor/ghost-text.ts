@@ -219,8 +219,10 @@ function requester(config: GhostTextConfig) {
         }
         if (this.inFlight === controller) this.inFlight = null;
         if (!controller.signal.aborted) config.onEvent?.({ type: 'answered', empty: !suggestion || suggestion.insert === '' });
-        // A newer keystroke or caret move made this answer stale.
-        if (controller.signal.aborted || this.view.state !== state || !suggestion || suggestion.insert === '') return;
+        // A newer keystroke or caret move made this answer stale (other updates, a syntax mode loading, do not).
+        const now = this.view.state;
+        const stale = now.doc !== state.doc || !now.selection.main.empty || now.selection.main.head !== range.head;
+        if (controller.signal.aborted || stale || !suggestion || suggestion.insert === '') return;
         this.view.dispatch({ effects: setGhost.of(suggestion) });
         config.onEvent?.({ type: 'shown', suggestion, fromTyping: false });
       }
