@@ -186,6 +186,16 @@ describe('llm service routing', () => {
     expect(result.busy).toBeUndefined();
     await chatting;
     await expect(llm.completeFim(fimRequest('c7', 'transformers:other'))).rejects.toThrow('"transformers:other" is not loaded');
+
+    // The completion model's GPU device is lost: the chat is not told to reload anything; completion loads it again.
+    const events: LlmEvent[] = [];
+    await llm.subscribe((e) => events.push(e));
+    instances[1]!.loseDevice('GPU reset');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events).toEqual([{ type: 'completion-model-lost', modelId: 'transformers:small', message: 'GPU reset' }]);
+    await expect(llm.completeFim(fimRequest('c8', 'transformers:small'))).rejects.toThrow('is not loaded');
+    await llm.loadCompletionModel('transformers:small', () => {});
+    await expect(llm.completeFim(fimRequest('c9', 'transformers:small'))).resolves.toMatchObject({ finish_reason: 'stop' });
   });
 
   it('reloads the model after the GPU device is lost and tells the app', async () => {

@@ -235,8 +235,8 @@ export function createLlmService(options: LlmServiceOptions = {}): LlmWorkerApi 
   async function recoverFromDeviceLoss(e: LocalEngine, message: string): Promise<void> {
     if (completionSlot?.engine === e) {
       // Completion reloads it on its next request (the page sees "not loaded").
+      emit({ type: 'completion-model-lost', modelId: completionSlot.model.id, message });
       completionSlot = null;
-      emit({ type: 'device-lost', modelId: null, message });
       return;
     }
     const lost = current?.engine === e ? current.model : null;

@@ -106,7 +106,9 @@ export interface FimWorkerResult {
 export type LlmEvent =
   | { type: 'device-lost'; modelId: string | null; message: string }
   | { type: 'recovered'; modelId: string; message?: string }
-  | { type: 'recovery-failed'; modelId: string; message: string };
+  | { type: 'recovery-failed'; modelId: string; message: string }
+  /** The completion-only model lost its GPU device; completion loads it again on the next keystroke. */
+  | { type: 'completion-model-lost'; modelId: string; message: string };
 
 /** Worker-wide settings the app pushes before loading (tests point these at fixtures). */
 export interface LlmConfig {
