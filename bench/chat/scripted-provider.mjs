@@ -24,6 +24,7 @@
  * provider's, skip the preflight.
  */
 import http from 'node:http';
+import { listenOnLoopback } from '../lib/server.mjs';
 
 const TICK_MS = 4;
 const now = () => performance.timeOrigin + performance.now();
@@ -120,16 +121,5 @@ export async function startScriptedProvider({ model }) {
     res.writeHead(404, CORS);
     res.end(`no route ${req.method} ${url.pathname}`);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    origin,
-    baseUrl: `${origin}/v1`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }

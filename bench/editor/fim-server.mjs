@@ -13,6 +13,7 @@
  * real server after the first one.
  */
 import http from 'node:http';
+import { listenOnLoopback } from '../lib/server.mjs';
 
 /** One line, so single-line mode keeps it whole; starts with a letter (typing along needs no bracket). */
 export const ANSWER = 'bench_ghost_value + 1';
@@ -60,17 +61,5 @@ export async function startFimServer({ model }) {
     res.writeHead(404, CORS);
     res.end(`no route ${req.method} ${url.pathname}`);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    origin,
-    baseUrl: `${origin}/v1`,
-    stats,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), stats };
 }

@@ -15,6 +15,21 @@ import path from 'node:path';
 import { createServer } from 'vite';
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
+/** Starts an OpenAI-style test server on a free loopback port: its origin, its /v1 base URL and a close() that drops open connections. */
+export async function listenOnLoopback(server) {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    baseUrl: `${origin}/v1`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
