@@ -1,5 +1,6 @@
 import { expect, test } from './support/privacy';
 import { requirePermissionPrompt, seedOpfsProject, stubFolderPicker } from './support/opfs-project';
+import { keywordColour } from './support/editor-ui';
 
 const DIR = 'offline-project';
 
@@ -34,11 +35,6 @@ test('once installed, the app opens with no network and reconnects its folder', 
   // The editor and the TypeScript mode are separate chunks: they too must come from the cache.
   const editor = page.getByTestId('code-editor');
   await expect(editor.locator('.cm-line').first()).toHaveText('export function twice(n: number) {');
-  const keywordColour = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--hl-keyword').trim());
-  const hex = Number.parseInt(keywordColour.replace('#', ''), 16);
-  await expect(editor.locator('.cm-line').first().locator('span', { hasText: /^export$/ })).toHaveCSS(
-    'color',
-    `rgb(${(hex >> 16) & 255}, ${(hex >> 8) & 255}, ${hex & 255})`,
-  );
+  await expect(editor.locator('.cm-line').first().locator('span', { hasText: /^export$/ })).toHaveCSS('color', await keywordColour(page));
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 });

@@ -12,6 +12,7 @@ import {
   stubFolderPicker,
   treePaths,
 } from './support/opfs-project';
+import { keywordColour } from './support/editor-ui';
 
 const DIR = 'sample-project';
 
@@ -40,7 +41,7 @@ test.describe('open a folder', () => {
     await expect(page.locator('.viewer-details')).toContainText('Python');
     // The syntax mode loads after the text shows: then `def` gets the keyword colour.
     const def = editor.locator('.cm-line').first().locator('span', { hasText: /^def$/ });
-    await expect(def).toHaveCSS('color', await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--hl-keyword').trim()).then(hexToRgb));
+    await expect(def).toHaveCSS('color', await keywordColour(page));
 
     await page.locator('[data-path="crlf.txt"]').click();
     await expect(page.locator('.viewer-details')).toContainText('CRLF');
@@ -161,8 +162,3 @@ test('a browser without a folder picker imports a copy and can download it as a 
   expect(Object.keys(zip).sort()).toEqual(['my-app/README.md', 'my-app/lib/index.ts']);
   expect(new TextDecoder().decode(zip['my-app/lib/index.ts'])).toBe('export const x = 1;\r\n');
 });
-
-function hexToRgb(hex: string): string {
-  const n = Number.parseInt(hex.replace('#', ''), 16);
-  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
-}

@@ -90,6 +90,7 @@ step_done 'unit tests (vitest)' "$unit_rc"
 step 'build (vite build)'
 build_rc=0
 npx vite build || build_rc=$?
+npm run ext:build || build_rc=$? # the VS Code extension, for e2e/vscode-*.spec.ts
 step_done 'build (vite build)' "$build_rc"
 
 # --- e2e tests --------------------------------------------------------------

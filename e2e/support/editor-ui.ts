@@ -80,3 +80,15 @@ export async function writeOpfsOutside(page: Page, dir: string, path: string, te
   // Tab focus is when users come back from another editor; it triggers a re-scan.
   await page.evaluate(() => window.dispatchEvent(new Event('focus')));
 }
+
+/** The syntax colour of keywords as the page resolves it now (its theme variables follow light or dark). */
+export function keywordColour(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--hl-keyword)';
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour;
+  });
+}

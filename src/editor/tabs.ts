@@ -144,7 +144,7 @@ export function publishActive(path: string, state: EditorState): void {
   const selection = range.empty ? '' : state.sliceDoc(range.from, range.to);
   const now = activeFile.peek();
   if (now && now.path === path && now.line1 === line1 && now.line2 === line2 && now.selection === selection) return;
-  activeFile.value = { path, line1, line2, selection, text: () => liveState(path)?.doc.toString() ?? '' };
+  activeFile.value = { path, line1, line2, selection, text: async () => liveState(path)?.doc.toString() ?? '' };
 }
 
 /** The document as the file holds it: lines joined with the file's own line break (Text.toString always uses \n). */

@@ -8,8 +8,8 @@ const check = (calls: ReturnType<typeof call>[], permissions: ChatPermissions = 
   checkConfirmation({ tool_calls: calls, tools: BUILTIN_TOOLS, rules: r, permissions });
 
 describe('checkConfirmation', () => {
-  it('asks for writes, rm and mv by default, never for reads', () => {
-    expect(rules.ask).toEqual(['create_textdoc', 'update_textdoc', 'update_textdoc_by_lines', 'update_textdoc_regex', 'rm', 'mv']);
+  it('asks for writes, rm, mv and shell commands by default, never for reads', () => {
+    expect(rules.ask).toEqual(['create_textdoc', 'update_textdoc', 'update_textdoc_by_lines', 'update_textdoc_regex', 'rm', 'mv', 'shell']);
     const result = check([call('1', 'cat'), call('2', 'update_textdoc'), call('3', 'rm'), call('4', 'tree')]);
     expect(result).toEqual({
       pause: true,

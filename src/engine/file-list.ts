@@ -50,7 +50,12 @@ export function createFileList(workspace: Workspace, options: { maxFiles?: numbe
     const next = current.then(async (files) => {
       const set = new Set(files);
       for (const change of structural) {
-        if (change.type === 'deleted') set.delete(change.path);
+        if (change.type === 'deleted') {
+          set.delete(change.path);
+          // An IDE reports a deleted folder once, not file by file: what was under it went too.
+          const under = `${change.path}/`;
+          for (const path of set) if (path.startsWith(under)) set.delete(path);
+        }
         else if (!(await workspace.isIgnored(change.path, 'file').catch(() => false))) set.add(change.path);
       }
       return [...set].sort();

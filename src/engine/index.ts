@@ -9,7 +9,7 @@ export * from './modes';
 export * from './loop';
 export * from './confirmation';
 export { BUILTIN_TOOLS, toolsForMode, availableTools, toolSpecs, ToolError } from './tools/index';
-export type { CheckpointPort, CodeIndexPort, CodeLocation, Tool, ToolContext, ToolKind, ToolOutcome } from './tools/index';
+export type { CheckpointPort, CodeIndexPort, CodeLocation, ShellPort, Tool, ToolContext, ToolKind, ToolOutcome } from './tools/index';
 export * from './at-commands/index';
 export { fitToBudget, countThreadTokens, countRequestTokens, STUBBED_RESULT, type BudgetOptions, type BudgetResult, type CompressionStage } from './budget';
 export * from './token-counter';

@@ -25,7 +25,7 @@ import { toProviderMessages } from './provider-messages';
 import { ThreadWriter, type ChatEventListener } from './thread-writer';
 import { DEFAULT_TOOL_LOOP_LIMIT, detectToolLoop, toolLoopExplanation } from './tool-loop';
 import { runToolStep, type PauseRequest } from './tool-step';
-import { BUILTIN_TOOLS, availableTools, toolSpecs, toolsForMode } from './tools/index';
+import { BUILTIN_TOOLS, availableTools, toolSpecs, toolsForMode, type ShellPort } from './tools/index';
 import type { CheckpointPort, CodeIndexPort, Tool, ToolContext } from './tools/types';
 import type { TokenCounter } from './token-counter';
 
@@ -59,6 +59,8 @@ export interface EngineContext {
   files?: WorkspaceFileList | null;
   /** The model sees images. */
   multimodal?: boolean;
+  /** An IDE that runs commands (the shell tool is offered only with one). */
+  shell?: ShellPort | null;
 }
 
 export interface RunChatOptions {
@@ -158,6 +160,7 @@ export async function runChat(options: RunChatOptions): Promise<RunChatResult> {
     index: context.index ?? null,
     files: context.files ?? null,
     multimodal: context.multimodal ?? false,
+    shell: context.shell ?? null,
     signal,
   };
   const tools = availableTools(toolsForMode(options.mode, options.tools ?? BUILTIN_TOOLS), toolContext);

@@ -25,6 +25,7 @@ import {
   type CheckpointPort,
   type ConfirmDecision,
   type ContextFileMessage,
+  type ShellPort,
   type LoopStatus,
   type PauseRequest,
   type ThreadMessage,
@@ -41,6 +42,8 @@ import { streamChat, type ChatTarget } from './chat-targets';
 import { agentIndexPort, lazyIndexPort } from './index-port';
 import { workspace } from './workspace';
 import { fileListOf } from './file-list';
+import { hostChannel, hostConfig } from './host';
+import { approveEditsInIde, ideShell } from '../host/ide-tools';
 import { activeFile, attachActiveFile, attachByDefault, guardUnsavedEdits } from './editor-context';
 
 export const MAX_CHATS = 100;
@@ -142,6 +145,22 @@ function checkpointPort(ws: Workspace): CheckpointPort {
       return (await createCheckpoint(ws, id)).checkpoint;
     },
   };
+}
+
+/**
+ * The workspace the agent writes through: files with unsaved edits in the editor are refused
+ * (README: the editor and the agent); inside an IDE that shows diffs, every edit is a diff there.
+ */
+function agentWorkspace(ws: Workspace): Workspace {
+  const guarded = guardUnsavedEdits(ws);
+  const channel = hostChannel();
+  return channel && hostConfig.value?.capabilities?.diffs ? approveEditsInIde(guarded, channel, chatId.value) : guarded;
+}
+
+/** The IDE's terminal, where the host has one. */
+function hostShell(): ShellPort | null {
+  const channel = hostChannel();
+  return channel && hostConfig.value?.capabilities?.shell ? ideShell(channel) : null;
 }
 
 /** A stand-in for NO_TOOLS chats with no folder open: the prompt reads its name, nothing reads files. */
@@ -368,9 +387,10 @@ export async function sendMessage(text: string, target: ChatTarget): Promise<voi
   controller = preparing;
   try {
     const ctx = atContext();
+    const attached = await activeFileContext();
     const context = ctx && content.includes('@') ? (await atCommandPreview(content, { ...ctx, signal: preparing.signal })).messages : [];
     if (preparing.signal.aborted) throw new DOMException('stopped', 'AbortError');
-    setThread([...threadSnapshot(), ...activeFileContext(), ...context, { role: 'user', content }]);
+    setThread([...threadSnapshot(), ...attached, ...context, { role: 'user', content }]);
   } catch (error) {
     loopStatus.value = null;
     if (controller === preparing) controller = null;
@@ -389,12 +409,12 @@ export async function sendMessage(text: string, target: ChatTarget): Promise<voi
  * The file open in the editor (or its selection), when the user attached it: like Refact's
  * active file and selected snippet. The editor's text as it is now, unsaved edits included.
  */
-function activeFileContext(): ContextFileMessage[] {
+async function activeFileContext(): Promise<ContextFileMessage[]> {
   const file = activeFile.value;
   if (!file || !workspace.value || !(attachActiveFile.value || attachByDefault.value)) return [];
   attachActiveFile.value = false;
   const selected = file.selection !== '';
-  const text = selected ? file.selection : file.text();
+  const text = selected ? file.selection : await file.text();
   const line1 = selected ? file.line1 : 1;
   const line2 = selected ? file.line2 : Math.max(1, text.split('\n').length);
   return [{ role: 'context_file', content: [{ file_name: file.path, file_content: text, line1, line2 }] }];
@@ -442,8 +462,8 @@ async function run(target: ChatTarget): Promise<void> {
       stream: (request, sig, onChunk) => streamChat(target, request, sig, onChunk),
       context: ws
         ? {
-            // Files with unsaved edits in the editor are refused to the agent's writes (README: the editor and the agent).
-            workspace: guardUnsavedEdits(ws),
+            workspace: agentWorkspace(ws),
+            shell: hostShell(),
             files: fileListOf(ws),
             checkpoints: checkpointPort(ws),
             knowledge: appKnowledgeStore(ws.id),

@@ -8,6 +8,7 @@
  */
 import { signal } from '@preact/signals';
 import { normalizeWorkspacePath } from '../workspace/paths';
+import { delegateWorkspace } from '../workspace/delegate';
 import type { Workspace } from '../workspace/types';
 
 export interface ActiveFileInfo {
@@ -17,8 +18,8 @@ export interface ActiveFileInfo {
   line2: number;
   /** The selected text; '' when nothing is selected. */
   selection: string;
-  /** The whole buffer as it is now (unsaved edits included). */
-  text: () => string;
+  /** The whole file as the user sees it (the editor's buffer, unsaved edits included; in an IDE, read through it). */
+  text: () => Promise<string>;
 }
 
 export const activeFile = signal<ActiveFileInfo | null>(null);
@@ -73,22 +74,7 @@ function refuseIfHoldsUnsaved(path: string): void {
  * model), and the editor says so. Refusals are rejected promises, as every Workspace failure is.
  */
 export function guardUnsavedEdits(ws: Workspace): Workspace {
-  return {
-    get id() {
-      return ws.id;
-    },
-    get name() {
-      return ws.name;
-    },
-    get source() {
-      return ws.source;
-    },
-    listDir: (path, options) => ws.listDir(path, options),
-    walk: (options) => ws.walk(options),
-    stat: (path) => ws.stat(path),
-    exists: (path) => ws.exists(path),
-    readBytes: (path) => ws.readBytes(path),
-    readText: (path, options) => ws.readText(path, options),
+  return delegateWorkspace(ws, {
     writeText: async (path, text, options) => {
       refuseIfUnsaved(path);
       return ws.writeText(path, text, options);
@@ -97,7 +83,6 @@ export function guardUnsavedEdits(ws: Workspace): Workspace {
       refuseIfUnsaved(path);
       return ws.writeBytes(path, bytes, options);
     },
-    createDirectory: (path) => ws.createDirectory(path),
     remove: async (path, options) => {
       refuseIfHoldsUnsaved(path);
       return ws.remove(path, options);
@@ -107,8 +92,5 @@ export function guardUnsavedEdits(ws: Workspace): Workspace {
       refuseIfHoldsUnsaved(to);
       return ws.move(from, to);
     },
-    isIgnored: (path, kind) => ws.isIgnored(path, kind),
-    watch: (listener) => ws.watch(listener),
-    refresh: () => ws.refresh(),
-  };
+  });
 }

@@ -3,6 +3,7 @@ import { baseName, parentPath } from '../workspace/paths';
 import type { DirEntry, Workspace, WorkspaceChange } from '../workspace/types';
 import { PermissionLostError } from '../workspace/errors';
 import type { DiffChunk } from '../engine/messages';
+import { hostChannel, hostConnected } from './host';
 import { go } from './route';
 import { reportAccessLost, workspace } from './workspace';
 
@@ -119,9 +120,14 @@ export function openDiffInEditor(path: string, chunks: DiffChunk[], chatId: stri
   go('files');
 }
 
-/** Opens `path` in the editor (on the Files page), revealing `line`. */
+/** Opens `path` in the editor (on the Files page), revealing `line`; inside an IDE, in the IDE's editor. */
 export async function openFile(path: string, options: { limitBytes?: number; line?: number } = {}): Promise<void> {
   if (!workspace.value) return;
+  const host = hostConnected.value ? hostChannel() : null;
+  if (host) {
+    host.send('ide/openFile', { file_path: path, ...(options.line === undefined ? {} : { line: options.line }) });
+    return;
+  }
   selectedPath.value = path;
   openRequest.value = { path, ...options, seq: ++openSeq };
 }

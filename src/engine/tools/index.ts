@@ -11,13 +11,14 @@ import { searchPattern } from './search-pattern';
 import { searchSemantic } from './search-semantic';
 import { searchSymbolDefinition } from './search-symbol-definition';
 import { searchSymbolUsages } from './search-symbol-usages';
+import { shell } from './shell';
 import { tree } from './tree';
 import type { Tool, ToolContext } from './types';
 import { updateTextdoc } from './update-textdoc';
 import { updateTextdocByLines } from './update-textdoc-by-lines';
 import { updateTextdocRegex } from './update-textdoc-regex';
 
-export type { CheckpointPort, CodeIndexPort, CodeLocation, Tool, ToolContext, ToolKind, ToolOutcome } from './types';
+export type { CheckpointPort, CodeIndexPort, CodeLocation, ShellPort, Tool, ToolContext, ToolKind, ToolOutcome } from './types';
 export { ToolError } from './types';
 
 export const BUILTIN_TOOLS: readonly Tool[] = [
@@ -35,6 +36,7 @@ export const BUILTIN_TOOLS: readonly Tool[] = [
   updateTextdocRegex,
   rm,
   mv,
+  shell,
 ];
 
 /** NO_TOOLS: none; EXPLORE: the read tools; AGENT: all. */
@@ -45,7 +47,7 @@ export function toolsForMode(mode: ChatMode, tools: readonly Tool[] = BUILTIN_TO
 }
 
 /** Tools that can work in this session (e.g. index tools only once there is an index). */
-export function availableTools(tools: readonly Tool[], ctx: Pick<ToolContext, 'index' | 'knowledge'>): Tool[] {
+export function availableTools(tools: readonly Tool[], ctx: Pick<ToolContext, 'index' | 'knowledge' | 'shell'>): Tool[] {
   return tools.filter((t) => t.isAvailable?.(ctx) ?? true);
 }
 

@@ -37,6 +37,16 @@ export interface CodeIndexPort {
   skeleton?(path: string, signal: AbortSignal): Promise<string | null>;
 }
 
+/** An IDE that can run commands in the workspace folder (desktop VS Code): the shell tool runs through it. */
+export interface ShellPort {
+  /** Runs `command` after the user confirms in the IDE; output arrives through `onOutput` as it comes. */
+  run(
+    request: { command: string; cwd?: string; timeoutMs: number },
+    onOutput: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<{ exitCode: number | null; output: string; declined?: boolean; timedOut?: boolean }>;
+}
+
 export interface ToolContext {
   workspace: Workspace;
   chatId: string;
@@ -47,6 +57,8 @@ export interface ToolContext {
   files: WorkspaceFileList | null;
   /** The model sees images: cat returns them as data URLs. */
   multimodal: boolean;
+  /** Set where the host can run commands; the shell tool is offered only then. */
+  shell?: ShellPort | null;
   signal: AbortSignal;
 }
 
@@ -75,7 +87,7 @@ export interface Tool {
   /** Edits file contents (Refact's PATCH_LIKE_FUNCTIONS): auto-approved when the chat's automatic patch is on. */
   patchLike?: boolean;
   /** False when it cannot work in this context (e.g. no code index yet): left out of the model's tool list. */
-  isAvailable?(ctx: Pick<ToolContext, 'index' | 'knowledge'>): boolean;
+  isAvailable?(ctx: Pick<ToolContext, 'index' | 'knowledge' | 'shell'>): boolean;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<ToolOutcome>;
 }
 

@@ -16,6 +16,8 @@ import {
 } from '../../state/workspace';
 import { storageNotice } from '../../state/storage-status';
 import { quickOpenVisible } from '../../state/files';
+import { connectToHost } from '../../state/host';
+import { HostBanners } from './HostBanners';
 import { go, page, type Page } from '../../state/route';
 import { ChatPage } from '../chat/ChatPage';
 import { FileTree } from '../files/FileTree';
@@ -35,6 +37,7 @@ const PAGES: [Page, string][] = [
 
 export function App() {
   useEffect(() => {
+    void connectToHost();
     void restoreLastFolder();
   }, []);
   useEffect(() => {
@@ -67,7 +70,12 @@ export function App() {
             </button>
           ))}
         </nav>
-        {ws && (
+        {ws && ws.source === 'host' && (
+          <span class="ws-name" data-testid="workspace-name" title="The workspace VS Code has open">
+            {ws.name}
+          </span>
+        )}
+        {ws && ws.source !== 'host' && (
           <>
             <span class="ws-name" data-testid="workspace-name">
               {ws.name}
@@ -111,6 +119,7 @@ export function App() {
           </button>
         </Banner>
       )}
+      <HostBanners />
       {workspaceNotice.value && (
         <Banner kind="notice" text={workspaceNotice.value} onDismiss={() => (workspaceNotice.value = null)} />
       )}
