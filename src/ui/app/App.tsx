@@ -17,6 +17,7 @@ import {
 import { storageNotice } from '../../state/storage-status';
 import { quickOpenVisible } from '../../state/files';
 import { connectToHost } from '../../state/host';
+import '../../state/host-chat';
 import { HostBanners } from './HostBanners';
 import { go, page, type Page } from '../../state/route';
 import { ChatPage } from '../chat/ChatPage';
