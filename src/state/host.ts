@@ -140,6 +140,13 @@ function useHostWorkspace(ch: HostChannel, name = 'workspace'): void {
   if (!location.hash) go('chat'); // in an IDE panel the chat is what people come for
 }
 
+// Inside an IDE: IDE-only controls show (code blocks' Insert and New file).
+effect(() => {
+  if (typeof document === 'undefined') return;
+  if (hostConnected.value) document.documentElement.dataset.host = hostConfig.value?.host ?? 'ide';
+  else delete document.documentElement.dataset.host;
+});
+
 // The theme follows the IDE's, live.
 effect(() => {
   const appearance = hostConfig.value?.themeProps?.appearance;

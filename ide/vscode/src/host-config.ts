@@ -1,6 +1,7 @@
 /** What the extension tells the app about itself and its settings (`config/update`, `currentProjectInfo/...`). */
 import * as vscode from 'vscode';
 import { PROTOCOL_VERSION, type HostToAppEvents, type ProjectInfo } from '../../../src/host/protocol';
+import { shellAvailable } from './shell-host';
 import { currentAppearance } from './theme';
 import { workspaceRoot } from './workspace-path';
 
@@ -14,8 +15,13 @@ export function hostConfig(extension: vscode.Extension<unknown>): HostToAppEvent
     hostVersion: typeof version === 'string' ? version : 'unknown',
     themeProps: { appearance: currentAppearance() },
     currentWorkspaceName: vscode.workspace.name,
-    // Only what this host does today; diffs, completion and the shell follow (issue 12).
-    capabilities: { workspace: workspaceRoot() !== undefined, diffs: false, completion: false, shell: false },
+    capabilities: {
+      workspace: workspaceRoot() !== undefined,
+      diffs: true,
+      completion: true,
+      // Only where VS Code can run commands: the app never offers the shell tool elsewhere.
+      shell: workspaceRoot() !== undefined && shellAvailable(),
+    },
     completion: {
       enabled: settings.get<boolean>('completion.enabled', true),
       model: settings.get<string>('completion.model', '') || undefined,

@@ -7,6 +7,8 @@
  * What arrives here was relayed from the app's iframe by the webview (relay.ts),
  * which already checked the sender; every payload is still checked here, with
  * the protocol's guard for its type (src/host/guards.ts) before any handler runs.
+ * The other direction (this host asking the app, e.g. for a completion) is
+ * app-requests.ts; its answers arrive here as `response` messages.
  */
 import type * as vscode from 'vscode';
 import {
@@ -14,6 +16,7 @@ import {
   type AppToHostEvents,
   type AppToHostRequests,
   type HostToAppEvents,
+  type HostToAppRequests,
   type Params,
   type RequestMessage,
   type ResponseMessage,
@@ -21,7 +24,8 @@ import {
 } from '../../../src/host/protocol';
 import { appEventGuards, appRequestGuards } from '../../../src/host/guards';
 import { isWireMessage } from '../../../src/host/wire';
-import { HostError, errorResponse, eventMessage, okResponse } from './wire';
+import { AppRequests, type RequestOptions } from './app-requests';
+import { HostError, errorResponse, eventMessage, okResponse, streamMessage } from './wire';
 
 interface EventHandler {
   guard: (payload: unknown) => boolean;
@@ -30,8 +34,11 @@ interface EventHandler {
 
 interface RequestHandler {
   guard: (payload: unknown) => boolean;
-  handle: (params: never, signal: AbortSignal) => Promise<unknown>;
+  handle: (params: never, signal: AbortSignal, stream: (part: unknown) => void) => Promise<unknown>;
 }
+
+/** Sends a part of a long answer (shell output) before the response. */
+export type StreamPart = (part: string) => void;
 
 export class WebviewChannel implements vscode.Disposable {
   /** Messages refused (not ours, malformed, of an unknown type): counted and logged, never acted on. */
@@ -41,12 +48,16 @@ export class WebviewChannel implements vscode.Disposable {
   /** Requests being answered, so a `cancel` can answer them at once. */
   private readonly inFlight = new Map<string, AbortController>();
   private readonly subscription: vscode.Disposable;
+  /** What this host asks the app (completions), with the app's answers checked. */
+  private readonly outgoing: AppRequests;
   private versionWarned = false;
+  private readonly listeners = new Set<(kind: string, type: string | undefined) => void>();
 
   constructor(
     private readonly webview: vscode.Webview,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.outgoing = new AppRequests((message) => this.webview.postMessage(message), (why) => this.drop(why));
     this.subscription = webview.onDidReceiveMessage((data: unknown) => this.receive(data));
   }
 
@@ -54,11 +65,18 @@ export class WebviewChannel implements vscode.Disposable {
     this.events.set(type, { guard: appEventGuards[type], handle });
   }
 
+  /** `stream` sends parts of the answer before it (shell output); most handlers ignore it. */
   onRequest<K extends keyof AppToHostRequests & string>(
     type: K,
-    handle: (params: Params<AppToHostRequests, K>, signal: AbortSignal) => Promise<Result<AppToHostRequests, K>>,
+    handle: (params: Params<AppToHostRequests, K>, signal: AbortSignal, stream: StreamPart) => Promise<Result<AppToHostRequests, K>>,
   ): void {
     this.requests.set(type, { guard: appRequestGuards[type], handle });
+  }
+
+  /** Called for every well-formed message from the app, before it is handled (the view tells a trusting app by it). */
+  onMessage(listener: (kind: string, type: string | undefined) => void): vscode.Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 
   /** Sends an event to the app; false when the webview is gone. */
@@ -66,10 +84,25 @@ export class WebviewChannel implements vscode.Disposable {
     return this.webview.postMessage(eventMessage(type, payload));
   }
 
+  /**
+   * Asks the app (a completion); the answer is checked with the protocol's
+   * guard. Rejects with an AppRequestError: 'cancelled' when `token` fires
+   * (the app is told to stop), 'failed' after the timeout or when the app
+   * refuses.
+   */
+  request<K extends keyof HostToAppRequests & string>(
+    type: K,
+    params: Params<HostToAppRequests, K>,
+    options: RequestOptions = {},
+  ): Promise<Result<HostToAppRequests, K>> {
+    return this.outgoing.request(type, params, options);
+  }
+
   dispose(): void {
     this.subscription.dispose();
     for (const abort of this.inFlight.values()) abort.abort();
     this.inFlight.clear();
+    this.outgoing.dispose();
   }
 
   private receive(data: unknown): void {
@@ -79,6 +112,7 @@ export class WebviewChannel implements vscode.Disposable {
       this.versionWarned = true;
       this.log.warn(`the app speaks protocol ${data.version}, this extension ${PROTOCOL_VERSION}`);
     }
+    for (const listener of this.listeners) listener(data.kind, 'type' in data ? data.type : undefined);
     switch (data.kind) {
       case 'event':
         return this.receiveEvent(data.type, data.payload);
@@ -87,9 +121,11 @@ export class WebviewChannel implements vscode.Disposable {
         return;
       case 'cancel':
         return this.cancel(data.id);
-      default:
-        // Responses and streams answer host -> app requests, which this host does not send yet.
-        return this.drop(`unexpected ${data.kind}`);
+      case 'response':
+        return this.outgoing.receive(data);
+      case 'stream':
+        // None of this host's requests is answered in parts.
+        return this.drop('unexpected stream part');
     }
   }
 
@@ -119,9 +155,12 @@ export class WebviewChannel implements vscode.Disposable {
     }
     const abort = new AbortController();
     this.inFlight.set(request.id, abort);
+    const stream = (part: unknown) => {
+      if (!abort.signal.aborted) void this.webview.postMessage(streamMessage(request.id, part));
+    };
     let response: ResponseMessage;
     try {
-      response = okResponse(request, await handler.handle(request.payload as never, abort.signal));
+      response = okResponse(request, await handler.handle(request.payload as never, abort.signal, stream));
     } catch (err) {
       response = errorResponse(request.id, err instanceof HostError ? err.code : 'failed', `${request.type}: ${messageOf(err)}`);
     }

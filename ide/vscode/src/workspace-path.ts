@@ -6,25 +6,11 @@
  * own check, not a trust in the app's).
  */
 import * as vscode from 'vscode';
-import { HostError } from './wire';
+import { splitWorkspacePath } from './path-rules';
 
 export function toWorkspaceUri(root: vscode.Uri, path: string): vscode.Uri {
   const segments = splitWorkspacePath(path);
   return segments.length === 0 ? root : vscode.Uri.joinPath(root, ...segments);
-}
-
-/** The path's segments, '.' and empty ones skipped; throws 'bad-request' for a path that could leave the root. */
-export function splitWorkspacePath(path: string): string[] {
-  const refuse = (why: string): never => {
-    throw new HostError('bad-request', `refused path ${JSON.stringify(path)}: ${why}`);
-  };
-  if (path.startsWith('/')) refuse('absolute paths are not workspace paths');
-  if (/^[a-zA-Z]:/.test(path)) refuse('drive letters are not workspace paths');
-  if (path.includes('\\')) refuse("use '/' between folders");
-  if (/[\u0000-\u001f]/.test(path)) refuse('control characters');
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.includes('..')) refuse("'..' leaves the workspace");
-  return segments;
 }
 
 /** The workspace-relative path of `uri`, or null when it is not inside `root`. */

@@ -1,5 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { escapeHtml, highlightCode } from './code-highlight';
+import { chatId } from '../../state/chat';
+import { hostChannel } from '../../state/host';
 
 /**
  * Model output as Markdown, safely: `html: false` makes markdown-it escape any
@@ -28,7 +30,10 @@ md.renderer.rules.fence = (tokens, idx) => {
   const lang = token.info.trim().split(/\s+/)[0] ?? '';
   return (
     `<div class="code-block"><div class="code-block-bar"><span>${md.utils.escapeHtml(lang)}</span>` +
-    `<button type="button" class="copy" data-copy>Copy</button></div>` +
+    `<button type="button" class="copy" data-copy>Copy</button>` +
+    // Shown only inside an IDE (theme.css, :root[data-host]): the code goes to its editor.
+    `<button type="button" class="ide-only" data-insert title="Put this code into the active editor, as an edit to review">Insert</button>` +
+    `<button type="button" class="ide-only" data-newfile title="Open this code in a new editor">New file</button></div>` +
     `<pre><code data-lang="${md.utils.escapeHtml(lang)}">${escapeHtml(token.content)}</code></pre></div>`
   );
 };
@@ -120,9 +125,18 @@ export async function highlightBlocks(root: HTMLElement): Promise<void> {
   }
 }
 
-/** One listener for every Copy button inside `root`. */
+/** One listener for every code block's buttons inside `root`: Copy, and in an IDE Insert and New file. */
 export function onCopyClick(event: MouseEvent): void {
-  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-copy]');
+  const target = event.target as HTMLElement;
+  const ideButton = target.closest<HTMLButtonElement>('button[data-insert], button[data-newfile]');
+  const host = hostChannel();
+  if (ideButton && host) {
+    const content = ideButton.closest('.code-block')?.querySelector('code')?.textContent ?? '';
+    if (ideButton.hasAttribute('data-insert')) host.send('ide/diffPasteBack', { content, chatId: chatId.value });
+    else host.send('ide/newFile', content);
+    return;
+  }
+  const button = target.closest<HTMLButtonElement>('button[data-copy]');
   if (!button) return;
   const code = button.closest('.code-block')?.querySelector('code');
   if (!code) return;
