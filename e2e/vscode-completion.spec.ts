@@ -10,15 +10,14 @@
  * types on until a suggestion shows (as completion-local.spec.ts does).
  */
 import type { Frame, Locator, Page } from '@playwright/test';
-import { FIXTURE_OWNER, serveFixtureModels } from './support/model-hub';
+import { serveFixtureModels } from './support/model-hub';
 import { appAnswers, hostRequests, installAppProbe, recordAppAnswers } from './support/vscode-app-frame';
-import { allowThisIde, editorTab, expect, openFromExplorer, test } from './support/vscode-app-ui';
+import { allowThisIde, editorTab, expect, loadFixtureCompletionModel, openFromExplorer, test } from './support/vscode-app-ui';
 import type { Workbench } from './support/vscode-workbench';
 
 // A VS Code profile of its own: no other spec's editors, views or app state (support/vscode-workbench.ts).
 test.use({ vscodeProfile: 'vscode-completion' });
 
-const MODEL_ID = `transformers:${FIXTURE_OWNER}/tiny-llama`;
 const CALC = 'def add(a, b):\n    return a + b\n\n\nresult = \n';
 
 function ghost(page: Page): Locator {
@@ -62,18 +61,7 @@ test('an inline completion in VS Code from the tiny model in the panel; Tab inse
     await workbench.open({ 'calc.py': CALC }, { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, 'editor.suggestOnTriggerCharacters': false });
     probe = await workbench.openRefactPanel();
     const app = await allowThisIde(workbench);
-    await app.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Models' }).click();
-    await app.getByText('Advanced: model source').click();
-    await app.getByLabel('ONNX engine device').selectOption('wasm');
-    await app.getByLabel('ONNX model repo id').fill(`${FIXTURE_OWNER}/tiny-llama`);
-    await app.getByLabel('ONNX weights').selectOption('q8');
-    await app.getByLabel('ONNX prompt format').selectOption('qwen2.5-coder');
-    await app.getByRole('button', { name: 'Add model' }).click();
-    const row = app.locator(`[data-model="${MODEL_ID}"]`);
-    await expect(row).toContainText('code completion');
-    await row.getByRole('button', { name: 'Download' }).click();
-    await expect(row.getByText('loaded', { exact: true })).toBeVisible({ timeout: 60_000 });
-    await app.getByLabel('Code completion model').selectOption(MODEL_ID);
+    await loadFixtureCompletionModel(app);
     mark('modelReady');
   });
 

@@ -71,14 +71,7 @@ export default {
           let bytes = 0;
           let files = 0;
           read = await window.bench.time(async () => {
-            const ws = fresh();
-            const { files: list } = await ws.walk();
-            bytes = 0;
-            files = list.length;
-            await window.bench.pool(list, readConcurrency, async (f) => {
-              const n = (await ws.readBytes(f.path)).byteLength; // not `bytes += await ...`: that reads `bytes` before the await
-              bytes += n;
-            });
+            ({ bytes, files } = await window.bench.readAll(fresh(), readConcurrency));
           }, runs);
           read = { ...read, bytes, files };
         }

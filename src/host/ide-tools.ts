@@ -14,13 +14,21 @@ import type { HostChannel } from './channel';
 let nextEdit = 0;
 
 /** The workspace the agent writes through: each text write becomes an edit shown in the IDE. */
-export function approveEditsInIde(ws: Workspace, channel: HostChannel, chatId: string): Workspace {
+export function approveEditsInIde(ws: Workspace, channel: HostChannel, chatId: string, signal?: AbortSignal): Workspace {
   return delegateWorkspace(ws, {
-    writeText: (path, text, options) => proposeEdit(ws, channel, chatId, path, text, options),
+    writeText: (path, text, options) => proposeEdit({ ws, channel, chatId, signal }, path, text, options),
   });
 }
 
-async function proposeEdit(ws: Workspace, channel: HostChannel, chatId: string, path: string, after: string, options?: WriteOptions): Promise<FileStat> {
+interface EditContext {
+  ws: Workspace;
+  channel: HostChannel;
+  chatId: string;
+  /** The chat's run: Stop closes the diff in the IDE (nothing is written) and the run ends. */
+  signal?: AbortSignal;
+}
+
+async function proposeEdit({ ws, channel, chatId, signal }: EditContext, path: string, after: string, options?: WriteOptions): Promise<FileStat> {
   const read = (await ws.exists(path)) ? await ws.readText(path) : null;
   if (read && read.kind !== 'text') throw new ToolError('edit', `"${path}" is not a text file; it was not changed`);
   if (read && options?.expectMtime !== undefined && read.mtime !== options.expectMtime) {
@@ -38,7 +46,7 @@ async function proposeEdit(ws: Workspace, channel: HostChannel, chatId: string, 
       edit: { file_before: before, file_after: after, chunks: diffChunks(path, read ? before : null, after) },
     },
     // The user takes their time to review: no timeout.
-    { timeoutMs: 0 },
+    { timeoutMs: 0, signal },
   ).finally(() => channel.send('ide/animateFile/stop', path));
   if (accepted === false) throw new ToolError('edit', `the user rejected the change to "${path}" in the IDE; the file was not changed`);
   if (accepted === 'indeterminate') {

@@ -38,4 +38,14 @@ describe('trustsOrigin', () => {
     expect(trustsOrigin('http://localhost:8081', allowed)).toBe(false);
     expect(trustsOrigin('http://evil.localhost:8080', allowed)).toBe(false);
   });
+
+  it('keeps a named first label exact: one Codespace or tunnel allowed is not all of them', () => {
+    const codespace = 'https://fluffy-space-guide-5g4x9q7-8080.app.github.dev';
+    expect(patternFor(codespace)).toBe(codespace);
+    expect(trustsOrigin('https://someone-elses-box-8080.app.github.dev', [patternFor(codespace)])).toBe(false);
+    const tunnel = 'https://1a2b-203-0-113-7.ngrok-free.app';
+    expect(patternFor(tunnel)).toBe(tunnel);
+    // A webview id shaped label (VS Code's per-webview hash) becomes the wildcard.
+    expect(patternFor('http://0a1b2c3d4e5f6g7h8i9j0k1l.localhost:3000')).toBe('http://*.localhost:3000');
+  });
 });

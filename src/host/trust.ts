@@ -27,11 +27,16 @@ export function trustsOrigin(origin: string, allowed: readonly string[] = allowe
   return [...DEFAULT_IDE_ORIGINS, ...allowed].some((pattern) => originMatches(origin, pattern));
 }
 
+/** A first label that is a webview's id (a UUID, or a long hash of letters and digits), not a name someone chose. */
+const WEBVIEW_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9]{20,})$/i;
+
 /**
  * The pattern to remember when the user allows a webview origin: webview hosts are
- * per-webview subdomains (`<uuid>.host`), so the first label becomes `*`.
+ * per-webview subdomains (`<uuid>.host`), so a first label shaped like an id becomes `*`.
+ * Named labels stay as they are: allowing `my-box-8080.app.github.dev` must not allow
+ * every other Codespace, nor one ngrok tunnel every tunnel.
  */
 export function patternFor(origin: string): string {
   const match = /^(https?:\/\/)([a-z0-9-]+)\.(.+)$/i.exec(origin);
-  return match && match[2]!.length >= 16 ? `${match[1]}*.${match[3]}` : origin;
+  return match && WEBVIEW_ID.test(match[2]!) ? `${match[1]}*.${match[3]}` : origin;
 }

@@ -151,10 +151,10 @@ function checkpointPort(ws: Workspace): CheckpointPort {
  * The workspace the agent writes through: files with unsaved edits in the editor are refused
  * (README: the editor and the agent); inside an IDE that shows diffs, every edit is a diff there.
  */
-function agentWorkspace(ws: Workspace): Workspace {
+function agentWorkspace(ws: Workspace, signal: AbortSignal): Workspace {
   const guarded = guardUnsavedEdits(ws);
   const channel = hostChannel();
-  return channel && hostConfig.value?.capabilities?.diffs ? approveEditsInIde(guarded, channel, chatId.value) : guarded;
+  return channel && hostConfig.value?.capabilities?.diffs ? approveEditsInIde(guarded, channel, chatId.value, signal) : guarded;
 }
 
 /** The IDE's terminal, where the host has one. */
@@ -462,7 +462,7 @@ async function run(target: ChatTarget): Promise<void> {
       stream: (request, sig, onChunk) => streamChat(target, request, sig, onChunk),
       context: ws
         ? {
-            workspace: agentWorkspace(ws),
+            workspace: agentWorkspace(ws, signal),
             shell: hostShell(),
             files: fileListOf(ws),
             checkpoints: checkpointPort(ws),

@@ -112,9 +112,17 @@ export function revealInTree(path: string): void {
   expanded.value = next;
 }
 
-/** Shows an agent's change to `path` in the editor, hunk by hunk, on the Files page. */
+/**
+ * Shows an agent's change to `path` in the editor, hunk by hunk, on the Files page. Inside an
+ * IDE the file opens in the IDE's editor at the first hunk instead: the IDE is where the user
+ * edits, and its document is the one to change (the app's editor would write past it).
+ */
 export function openDiffInEditor(path: string, chunks: DiffChunk[], chatId: string): void {
   if (!workspace.value) return;
+  if (hostConnected.value) {
+    void openFile(path, { line: chunks[0]?.line1 ?? 1 });
+    return;
+  }
   selectedPath.value = path;
   diffRequest.value = { path, chunks, chatId, seq: ++openSeq };
   go('files');

@@ -18,6 +18,7 @@ import { indexStatus } from './code-index';
 import { completionStatus } from './completion-status';
 import { activeFile } from './editor-context';
 import { go } from './route';
+import { normalizeWorkspacePath } from '../workspace/paths';
 import { workspace } from './workspace';
 
 export const hostConfig = signal<Partial<HostConfig> | null>(null);
@@ -75,36 +76,42 @@ function listen(ch: HostChannel): void {
       reportStatus(ch);
     }
   });
+  // The project's name and folder: a folder of another URI is another workspace, even of the same name.
   ch.on('currentProjectInfo/setCurrentProjectInfo', (info) => {
-    if (!(workspace.peek() instanceof HostWorkspace) || workspace.peek()?.name === info.name) return;
-    useHostWorkspace(ch, info.name);
+    const ws = workspace.peek();
+    if (!(ws instanceof HostWorkspace)) return;
+    const name = info.name || ws.name;
+    if (ws.id !== hostWorkspaceId(name, info.workspaceRoots?.[0])) useHostWorkspace(ch, name, info.workspaceRoots?.[0]);
   });
   ch.on('activeFile/setFileInfo', (info) => {
     const ws = workspace.peek();
-    if (!info || !ws) {
+    const path = info ? hostPath(info.path) : null;
+    if (!info || !ws || path === null) {
       activeFile.value = null;
       return;
     }
     const now = activeFile.peek();
     activeFile.value = {
-      path: info.path,
+      path,
       line1: info.line1 ?? 1,
       line2: info.line2 ?? info.line1 ?? 1,
-      selection: now?.path === info.path ? now.selection : '',
+      selection: now?.path === path ? now.selection : '',
       text: async () => {
-        const read = await ws.readText(info.path);
+        const read = await ws.readText(path);
         return read.kind === 'text' ? read.text : '';
       },
     };
   });
   ch.on('chatThread/new', () => void import('./chat').then((chat) => chat.newChat()));
-  ch.on('ide/attachFileToChat', (path) =>
+  ch.on('ide/attachFileToChat', (raw) => {
+    const path = hostPath(raw);
+    if (path === null) return;
     void import('./chat').then((chat) => {
       // As Refact's "Attach to chat": the file goes into the message as @file, shown before sending.
       chat.draft.value = `${chat.draft.value.trimEnd()}${chat.draft.value.trim() ? ' ' : ''}@file ${path} `;
       go('chat');
-    }),
-  );
+    });
+  });
   // Inline completions in the IDE's editor, answered by the model in this app (or the chosen provider).
   ch.handle('completion/request', async (request, signal) => {
     const completion = await import('./completion');
@@ -113,8 +120,22 @@ function listen(ch: HostChannel): void {
   });
   ch.on('selected_snippet/set', (snippet) => {
     const now = activeFile.peek();
-    if (now && (!snippet || snippet.path === now.path)) activeFile.value = { ...now, selection: snippet?.code ?? '' };
+    if (now && (!snippet || hostPath(snippet.path) === now.path)) activeFile.value = { ...now, selection: snippet?.code ?? '' };
   });
+}
+
+/**
+ * A path the IDE sent, through the same path rules as every other path: normalized, or null
+ * (dropped, counted and logged) when it would leave the workspace or is no path at all.
+ */
+function hostPath(path: string): string | null {
+  try {
+    return normalizeWorkspacePath(path);
+  } catch {
+    droppedHostMessages.value++;
+    console.warn(`Refact: ignored a path from the IDE that is not inside the workspace: ${JSON.stringify(path).slice(0, 200)}`);
+    return null;
+  }
 }
 
 /** Completion's and the code index's state, for the IDE's status bar item. */
@@ -131,8 +152,20 @@ function reportStatus(ch: HostChannel): void {
   });
 }
 
-function useHostWorkspace(ch: HostChannel, name = 'workspace'): void {
-  workspace.value = new HostWorkspace(`host:${name}`, name, {
+/**
+ * What the app keeps per folder (index, vectors, knowledge, checkpoints) is keyed by this id:
+ * the folder's name alone would let two IDE folders of the same name share it, so the id
+ * also carries a hash of the folder's URI when the IDE gives one.
+ */
+export function hostWorkspaceId(name: string, root: string | undefined): string {
+  if (!root) return `host:${name}`;
+  let h = 0x811c9dc5; // FNV-1a, 32 bits: a short stable key, not a secret
+  for (let i = 0; i < root.length; i++) h = Math.imul(h ^ root.charCodeAt(i), 0x01000193);
+  return `host:${name}:${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function useHostWorkspace(ch: HostChannel, name = 'workspace', root?: string): void {
+  workspace.value = new HostWorkspace(hostWorkspaceId(name, root), name, {
     request: (type, params) => ch.request(type, params),
     onChanges: (listener) => ch.on('fs/changed', listener),
   });

@@ -4,13 +4,17 @@
  * provider chosen there). No debounce here: VS Code schedules inline
  * requests and cancels them as the user types, and each cancellation is sent
  * on to the app, whose prefix cache makes typing along a suggestion cheap.
+ * A change in the active editor asks at once (./completion-prefetch.ts), so
+ * VS Code's own 50 ms wait before it calls us is not added to the answer's.
  *
  * Nothing is asked when completion is paused (`refact.completion.enabled`),
  * for files outside the workspace folder, or while the app is not connected.
  */
 import * as vscode from 'vscode';
 import type { ChatViewProvider } from './chat-view';
+import { CompletionPrefetch, cursorAfterChange, type Asked, type PrefetchKey } from './completion-prefetch';
 import { completionRequestAt, inlineInsertion, type CompletionSettings } from './completion-request';
+import type { CompletionRequest, CompletionResponse } from '../../../src/completion/types';
 import { toWorkspacePath, workspaceRoot } from './workspace-path';
 
 /** The longest a completion may take before VS Code's request is given up on (a cold local model loads first). */
@@ -26,6 +30,8 @@ export function completionSettings(): CompletionSettings {
 }
 
 export class RefactInlineCompletions implements vscode.InlineCompletionItemProvider {
+  private readonly prefetch = new CompletionPrefetch<CompletionResponse>();
+
   constructor(
     private readonly chat: ChatViewProvider,
     private readonly log: vscode.LogOutputChannel,
@@ -37,21 +43,14 @@ export class RefactInlineCompletions implements vscode.InlineCompletionItemProvi
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const settings = completionSettings();
-    if (!settings.enabled || !this.chat.connected) return undefined;
-    const root = workspaceRoot();
-    const path = root ? toWorkspacePath(root, document.uri) : null;
-    if (!path) return undefined;
-
     const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
-    const request = completionRequestAt(
-      { path, text: document.getText(), line: position.line, character: position.character, lineText: document.lineAt(position.line).text },
-      settings,
-      manual,
-    );
-    if (!request) return undefined;
+    const asked = this.requestAt(document, position, manual);
+    if (!asked) return undefined;
+    const { path, request } = asked;
     try {
-      const response = await this.chat.request('completion/request', request, { token, timeoutMs: COMPLETION_TIMEOUT_MS });
+      // Typing asked already (onDidChange); an explicit trigger skips the cache, so it asks itself.
+      const early = manual ? null : this.prefetch.take(keyOf(document, position));
+      const response = await (early ?? this.chat.request('completion/request', request, { token, timeoutMs: COMPLETION_TIMEOUT_MS }));
       const insertion = inlineInsertion(request, position.character, response.choices[0]?.code_completion ?? '');
       if (!insertion || token.isCancellationRequested) return undefined;
       const range = new vscode.Range(position.line, insertion.startCharacter, position.line, position.character);
@@ -63,11 +62,66 @@ export class RefactInlineCompletions implements vscode.InlineCompletionItemProvi
       return undefined;
     }
   }
+
+  /** A change in the active editor: ask for the cursor it leaves, before VS Code does. */
+  onDidChangeTextDocument(event: vscode.TextDocumentChangeEvent): void {
+    const editor = vscode.window.activeTextEditor;
+    const change = event.contentChanges.length === 1 ? event.contentChanges[0]! : undefined;
+    if (!change || editor?.document !== event.document || editor.selections.length !== 1) return this.prefetch.cancel();
+    // Where VS Code will not ask (inline suggestions off for this language), asking early would only load the engine.
+    if (!vscode.workspace.getConfiguration('editor', event.document).get<boolean>('inlineSuggest.enabled', true)) return this.prefetch.cancel();
+    const after = cursorAfterChange(change.range.start, change.text);
+    const position = new vscode.Position(after.line, after.character);
+    const asked = this.requestAt(event.document, position, false);
+    if (!asked) return this.prefetch.cancel();
+    this.prefetch.start(keyOf(event.document, position), () => this.ask(asked.request));
+  }
+
+  /** Drops what was asked early (the user left the editor). */
+  cancelPrefetch(): void {
+    this.prefetch.cancel();
+  }
+
+  private requestAt(document: vscode.TextDocument, position: vscode.Position, manual: boolean): { path: string; request: CompletionRequest } | null {
+    const settings = completionSettings();
+    if (!settings.enabled || !this.chat.connected) return null;
+    const root = workspaceRoot();
+    const path = root ? toWorkspacePath(root, document.uri) : null;
+    if (!path || position.line >= document.lineCount) return null;
+    const request = completionRequestAt(
+      { path, text: document.getText(), line: position.line, character: position.character, lineText: document.lineAt(position.line).text },
+      settings,
+      manual,
+    );
+    return request ? { path, request } : null;
+  }
+
+  private ask(request: CompletionRequest): Asked<CompletionResponse> {
+    const source = new vscode.CancellationTokenSource();
+    let settled = false;
+    const answer = this.chat.request('completion/request', request, { token: source.token, timeoutMs: COMPLETION_TIMEOUT_MS }).finally(() => {
+      settled = true;
+      source.dispose();
+    });
+    return {
+      answer,
+      cancel: () => {
+        if (!settled) source.cancel();
+      },
+    };
+  }
+}
+
+function keyOf(document: vscode.TextDocument, position: vscode.Position): PrefetchKey {
+  return { uri: document.uri.toString(), version: document.version, line: position.line, character: position.character };
 }
 
 export function registerInlineCompletions(chat: ChatViewProvider, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const provider = new RefactInlineCompletions(chat, log);
   return [
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new RefactInlineCompletions(chat, log)),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
+    vscode.workspace.onDidChangeTextDocument((e) => provider.onDidChangeTextDocument(e)),
+    vscode.window.onDidChangeActiveTextEditor(() => provider.cancelPrefetch()),
     // Alt+Space (package.json): ask now, bypassing the app's cache.
     vscode.commands.registerCommand('refact.completeNow', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
   ];

@@ -1,6 +1,7 @@
 /**
  * The status bar item: completion's model and state as the app reports them
- * (`completion/status`), the code index in its tooltip (`index/status`), a
+ * (`completion/status`), the code index (`index/status`: progress in the
+ * text while it indexes or when it stopped, the summary in the tooltip), a
  * spinner while the chat answers (`ide/isChatStreaming`), and "paused" when
  * completion is switched off. A click opens the Refact view.
  */
@@ -72,7 +73,10 @@ export class RefactStatusBar implements ChannelFeature, vscode.Disposable {
       icon = status?.state === 'error' ? '$(error)' : status?.state === 'loading' ? '$(loading~spin)' : '$(sparkle)';
       state = status ? status.state : 'starting';
     }
-    this.item.text = `${icon} ${this.chat.connected && settings.enabled ? model : 'Refact'}`;
+    // While the code index's first pass runs (or after it stopped), the item says so in its text, not only in the tooltip.
+    const indexing = this.chat.connected && this.index && this.index.state !== 'ready' && this.index.state !== 'idle';
+    const indexText = !indexing ? '' : this.index!.state === 'error' ? ' $(warning) index stopped' : ` $(sync~spin) indexing ${this.index!.text}`;
+    this.item.text = `${icon} ${this.chat.connected && settings.enabled ? model : 'Refact'}${indexText}`;
     const lines = [`Completion: ${model}, ${state}${status?.detail ? ` (${status.detail})` : ''}`];
     if (status?.lastMs != null) lines.push(`Last answer in ${Math.round(status.lastMs)} ms`);
     if (this.index) lines.push(`Code index: ${this.index.state}, ${this.index.text}`);

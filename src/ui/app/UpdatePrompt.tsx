@@ -1,4 +1,8 @@
+import { useEffect } from 'preact/hooks';
 import { useRegisterSW } from 'virtual:pwa-register/preact';
+
+/** How long "Ready to work offline" shows: it is news, not a question; it must not sit over the composer (a narrow IDE panel). */
+const OFFLINE_READY_MS = 8_000;
 
 /** Service worker registration, "ready offline" and "new version, reload" notices. */
 export function UpdatePrompt() {
@@ -12,6 +16,11 @@ export function UpdatePrompt() {
       if (registration) setInterval(() => void registration.update().catch(() => undefined), 60 * 60 * 1000);
     },
   });
+  useEffect(() => {
+    if (!offlineReady || needRefresh) return;
+    const timer = setTimeout(() => setOfflineReady(false), OFFLINE_READY_MS);
+    return () => clearTimeout(timer);
+  }, [offlineReady, needRefresh]);
   if (!needRefresh && !offlineReady) return null;
   return (
     <div class="toast" role="status">

@@ -4,6 +4,7 @@ import type { CodeIndexStatus } from '../../code-index';
 import { indexPhaseText } from '../app/index-progress';
 import { indexStatus, loadIndexSettings, retryIndexing, saveIndexSettings, type IndexSettings } from '../../state/code-index';
 import { openFile, revealInTree } from '../../state/files';
+import { hostConnected } from '../../state/host';
 import { go } from '../../state/route';
 import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind, type SearchState } from '../../state/search';
 import { workspace } from '../../state/workspace';
@@ -127,7 +128,7 @@ function HitRow({ hit }: { hit: SearchHit }) {
   const open = () => {
     revealInTree(hit.path);
     void openFile(hit.path, { line: hit.line1 });
-    go('files');
+    if (!hostConnected.value) go('files'); // inside an IDE it opened in the IDE's editor
   };
   return (
     <li>
