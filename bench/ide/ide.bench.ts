@@ -137,6 +137,9 @@ interface PassedMessage {
   type?: string;
   id?: string;
   engineMs?: number | null;
+  /** codeCompletion's own total and its backend call (the llm worker round trip), as the app measured them. */
+  totalMs?: number | null;
+  backendMs?: number | null;
   cached?: boolean;
   text?: string;
 }
@@ -161,7 +164,9 @@ async function recordRelay(relay: Frame): Promise<void> {
         const d = e.data as { channel?: string; kind?: string; type?: string; id?: string; payload?: Record<string, unknown> } | null;
         if (d?.channel !== 'refact-tab' || (d.kind !== 'request' && d.kind !== 'response')) return;
         if (d.kind === 'request' && d.type !== 'completion/request') return;
-        const p = d.payload as { timings?: { engineMs?: number }; cached?: boolean; choices?: Array<{ code_completion?: string }> } | undefined;
+        const p = d.payload as
+          | { timings?: { engineMs?: number; totalMs?: number; backendMs?: number }; cached?: boolean; choices?: Array<{ code_completion?: string }> }
+          | undefined;
         passed.push({
           at: performance.timeOrigin + performance.now(),
           fromApp: e.source === frame?.contentWindow,
@@ -169,6 +174,8 @@ async function recordRelay(relay: Frame): Promise<void> {
           type: d.type,
           id: d.id,
           engineMs: p?.timings?.engineMs ?? null,
+          totalMs: p?.timings?.totalMs ?? null,
+          backendMs: p?.timings?.backendMs ?? null,
           cached: p?.cached,
           text: p?.choices?.[0]?.code_completion,
         });
@@ -229,30 +236,58 @@ async function goToLineEnd(page: Page, line: number): Promise<void> {
   await page.keyboard.press('End');
 }
 
+/**
+ * One sample's key: the caret at the end of `line` (every sample at a new line, so a new prefix:
+ * no cache hit), a quiet editor, then `letter` pressed; whether ghost text showed within 5 s.
+ */
+async function typeOneKey(page: Page, line: number, letter: string): Promise<{ done: boolean; key: NonNullable<Window['__benchKey']> }> {
+  await goToLineEnd(page, line);
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300); // moving the caret asks nothing, typing does
+  await armKey(page);
+  await page.keyboard.press(letter);
+  const done = await page
+    .waitForFunction(() => window.__benchKey?.ghost != null, undefined, { timeout: 5_000 })
+    .then(() => true)
+    .catch(() => false);
+  await page.waitForTimeout(300); // late requests of this key
+  return { done, key: await page.evaluate(() => window.__benchKey!) };
+}
+
+/** Takes the sample's letter back: the file stays as it was. */
+async function undoKey(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Backspace');
+}
+
+/**
+ * The reference: VS Code's own time from a keystroke to a shown suggestion, with a provider
+ * (the memfs test extension's) that answers at once with no work; Refact's completion paused.
+ */
+async function measureInstant(page: Page, sampleText: string): Promise<number[]> {
+  const lines = sampleLines(sampleText);
+  const samples: number[] = [];
+  for (let i = 0; samples.length < WARMUP + SAMPLES && i < MAX_ATTEMPTS; i++) {
+    const { done, key } = await typeOneKey(page, lines[(i * 7 + 3) % lines.length]!, 'abcdefghijklmnopqrstuvwxyz'[i % 26]!);
+    await undoKey(page);
+    if (done && !key.hadGhost) samples.push(key.ghost! - key.down!);
+  }
+  return samples.slice(WARMUP);
+}
+
 async function measureCompletion(page: Page, relay: Frame, sampleText: string, log: (s: string) => void) {
   await recordRelay(relay);
   const lines = sampleLines(sampleText);
   const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const samples: Array<{ total: number; engine: number; toRequest: number; app: number; back: number }> = [];
+  const samples: Array<{ total: number; engine: number; toRequest: number; app: number; back: number; channel: number; prompt: number; worker: number }> = [];
   let attempts = 0;
   let counted = 0;
   const reasons: Record<string, number> = {};
   for (let i = 0; counted < WARMUP + SAMPLES && attempts < MAX_ATTEMPTS; i++) {
     attempts++;
-    // Spread over the file: every sample at a new line, so a new prefix (no cache hit).
     const line = lines[(i * 7) % lines.length]!;
-    await goToLineEnd(page, line);
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(300); // a quiet editor: moving the caret asks nothing, typing does
-    await armKey(page);
     const before = await relay.evaluate(() => window.__benchPassed!.length);
-    await page.keyboard.press(letters[i % letters.length]!);
-    const done = await page
-      .waitForFunction(() => window.__benchKey?.ghost != null, undefined, { timeout: 5_000 })
-      .then(() => true)
-      .catch(() => false);
-    await page.waitForTimeout(300); // late requests of this key
-    const key = await page.evaluate(() => window.__benchKey!);
+    const { done, key } = await typeOneKey(page, line, letters[i % letters.length]!);
     const passed = (await relay.evaluate(() => window.__benchPassed!)).slice(before);
     const requests = passed.filter((m) => m.kind === 'request' && !m.fromApp && key.down !== null && m.at >= key.down);
     const answers = passed.filter((m) => m.kind === 'response' && m.fromApp && requests.some((r) => r.id === m.id));
@@ -269,9 +304,7 @@ async function measureCompletion(page: Page, relay: Frame, sampleText: string, l
             : answers[0]?.engineMs == null
               ? 'no engine time'
               : null;
-    // Undo the letter: the file stays as it was.
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Backspace');
+    await undoKey(page);
     if (process.env.BENCH_IDE_VERBOSE) log(`attempt ${attempts} at line ${line}: ${reason ?? 'counted'} (${requests.length} requests, answers ${JSON.stringify(answers.map((a) => a.text))})`);
     if (reason) {
       reasons[reason] = (reasons[reason] ?? 0) + 1;
@@ -287,6 +320,10 @@ async function measureCompletion(page: Page, relay: Frame, sampleText: string, l
       toRequest: req.at - key.down!,
       app: ans.at - req.at - ans.engineMs!,
       back: key.ghost! - ans.at,
+      // The app's part taken apart: its channel and dispatch, codeCompletion besides the backend, the worker round trip besides the engine.
+      channel: ans.at - req.at - (ans.totalMs ?? NaN),
+      prompt: (ans.totalMs ?? NaN) - (ans.backendMs ?? NaN),
+      worker: (ans.backendMs ?? NaN) - ans.engineMs!,
     });
   }
   log(`completion: ${attempts} attempts, ${samples.length} samples after ${WARMUP} warm-up; left out: ${JSON.stringify(reasons)}`);
@@ -339,13 +376,23 @@ test('ide benchmarks', async ({ workbench, page, context, network }) => {
     }, SAMPLE_NAME);
     await expect(editorTab(page, SAMPLE_NAME)).toHaveClass(/active/);
     await page.locator('.part.editor .monaco-editor .view-lines').click();
-    const samples = await measureCompletion(page, workbench.relayFrame(), readFileSync(join(env('BENCH_CORPUS_DIR'), sample), 'utf8'), log);
+    const sampleText = readFileSync(join(env('BENCH_CORPUS_DIR'), sample), 'utf8');
+    const samples = await measureCompletion(page, workbench.relayFrame(), sampleText, log);
     out.completion = samples;
     const fmt = (k: keyof (typeof samples)[number]) => median(samples.map((s) => s[k])).toFixed(1);
     log(
       `completion medians (ms): keydown -> ghost frame ${fmt('total')}, engine ${fmt('engine')}; ` +
-        `keydown -> request at the relay ${fmt('toRequest')}, the app minus engine ${fmt('app')}, response at the relay -> ghost frame ${fmt('back')}`,
+        `keydown -> request at the relay ${fmt('toRequest')}, the app minus engine ${fmt('app')} (channel and dispatch ${fmt('channel')}, ` +
+        `codeCompletion besides the backend ${fmt('prompt')}, llm worker round trip besides the engine ${fmt('worker')}), response at the relay -> ghost frame ${fmt('back')}`,
     );
+
+    // The reference, same editor, same keys: Refact paused, a provider that answers at once.
+    await workbench.runCommand('Refact: Pause or resume code completion');
+    await workbench.runCommand('Memfs Test: Toggle instant inline completion');
+    await editorTab(page, SAMPLE_NAME).click();
+    await page.locator('.part.editor .monaco-editor .view-lines').click();
+    out.instant = await measureInstant(page, sampleText);
+    log(`reference, a provider answering at once: keydown -> ghost frame ${median(out.instant as number[]).toFixed(1)} ms (${(out.instant as number[]).length} samples)`);
   }
   await writeFile(env('BENCH_IDE_OUT'), JSON.stringify(out));
 });

@@ -3,6 +3,9 @@
  * project of an e2e test, so the workbench opens `memfs:/workspace` with
  * files the test chose and nothing touches a disk.
  *
+ * Also: "Memfs Test: Toggle instant inline completion", a provider that
+ * answers every inline request at once (the IDE bench's reference).
+ *
  * The e2e server (e2e/support/vscode-workbench.ts) serves this file
  * transpiled to CommonJS as /memfs-ext/extension.js, the test's files as
  * /memfs-ext/seed.json, and takes the command "Memfs Test: Report workspace
@@ -23,6 +26,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const seed = (await (await fetch(asUrl(context, 'seed.json'))).json()) as Seed;
   memfs.seed(ROOT.path, seed);
   context.subscriptions.push(vscode.workspace.registerFileSystemProvider('memfs', memfs, { isCaseSensitive: true }));
+  // The IDE bench's reference (bench/ide/ide.bench.ts): an inline completion answered at once with
+  // no work at all, i.e. what VS Code itself takes from a keystroke to a shown suggestion. Off until toggled.
+  let instant = false;
+  context.subscriptions.push(
+    vscode.commands.registerCommand('memfsTest.toggleInstantCompletion', () => (instant = !instant)),
+    vscode.languages.registerInlineCompletionItemProvider(
+      { pattern: '**' },
+      {
+        provideInlineCompletionItems: (_document, position) =>
+          instant ? [new vscode.InlineCompletionItem('instant_suggestion()', new vscode.Range(position, position))] : undefined,
+      },
+    ),
+  );
   context.subscriptions.push(
     vscode.commands.registerCommand('memfsTest.report', async () => {
       const files: Record<string, string> = {};
