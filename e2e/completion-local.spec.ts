@@ -12,25 +12,9 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/privacy';
-import { FIXTURE_OWNER, serveFixtureModels } from './support/model-hub';
+import { loadFixtureCoder, serveFixtureModels } from './support/model-hub';
 import { caretAtEndOf, editor, ghost, openInEditor, openProject } from './support/editor-ui';
 
-const MODEL_ID = `transformers:${FIXTURE_OWNER}/tiny-llama`;
-
-async function loadTinyCoder(page: Page, device: 'webgpu' | 'wasm'): Promise<void> {
-  await page.getByRole('button', { name: 'Models', exact: true }).click();
-  await page.getByText('Advanced: model source').click();
-  await page.getByLabel('ONNX engine device').selectOption(device);
-  await page.getByLabel('ONNX model repo id').fill(`${FIXTURE_OWNER}/tiny-llama`);
-  await page.getByLabel('ONNX weights').selectOption(device === 'webgpu' ? 'fp32' : 'q8');
-  await page.getByLabel('ONNX prompt format').selectOption('qwen2.5-coder');
-  await page.getByRole('button', { name: 'Add model' }).click();
-  const row = page.locator(`[data-model="${MODEL_ID}"]`);
-  await expect(row).toContainText('code completion');
-  await row.getByRole('button', { name: 'Download' }).click();
-  await expect(row.getByText('loaded', { exact: true })).toBeVisible({ timeout: 60_000 });
-  await page.getByLabel('Code completion model').selectOption(MODEL_ID);
-}
 
 /** Types a character at a time until the model's answer shows as ghost text (gibberish can be cut to nothing). */
 async function typeUntilSuggested(page: Page, keys: string, timeout: number): Promise<void> {
@@ -62,7 +46,7 @@ for (const device of ['wasm', 'webgpu'] as const) {
     test.setTimeout(180_000);
     await serveFixtureModels(context, network);
     await openProject(page, 'local-completion', { 'calc.py': 'def add(a, b):\n    return a + b\n\n\nresult = \n' });
-    await loadTinyCoder(page, device);
+    await loadFixtureCoder(page, device);
     await openInEditor(page, 'calc.py');
     await caretAtEndOf(page, 5);
     await typeUntilSuggested(page, 'add(1, 2) + x', device === 'wasm' ? 20_000 : 90_000);

@@ -10,9 +10,9 @@
  * types on until a suggestion shows (as completion-local.spec.ts does).
  */
 import type { Frame, Locator, Page } from '@playwright/test';
-import { serveFixtureModels } from './support/model-hub';
+import { loadFixtureCoder, serveFixtureModels } from './support/model-hub';
 import { appAnswers, hostRequests, installAppProbe, recordAppAnswers } from './support/vscode-app-frame';
-import { allowThisIde, editorTab, expect, loadFixtureCompletionModel, openFromExplorer, test } from './support/vscode-app-ui';
+import { allowThisIde, editorTab, expect, openFromExplorer, test } from './support/vscode-app-ui';
 import type { Workbench } from './support/vscode-workbench';
 
 // A VS Code profile of its own: no other spec's editors, views or app state (support/vscode-workbench.ts).
@@ -61,7 +61,7 @@ test('an inline completion in VS Code from the tiny model in the panel; Tab inse
     await workbench.open({ 'calc.py': CALC }, { 'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' }, 'editor.suggestOnTriggerCharacters': false });
     probe = await workbench.openRefactPanel();
     const app = await allowThisIde(workbench);
-    await loadFixtureCompletionModel(app);
+    await loadFixtureCoder(app, 'wasm');
     mark('modelReady');
   });
 

@@ -38,8 +38,8 @@ import { writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Frame, Page } from '@playwright/test';
-import { serveFixtureModels } from '../../e2e/support/model-hub';
-import { allowThisIde, editorTab, expect, loadFixtureCompletionModel, test } from '../../e2e/support/vscode-app-ui';
+import { loadFixtureCoder, serveFixtureModels } from '../../e2e/support/model-hub';
+import { allowThisIde, editorTab, expect, test } from '../../e2e/support/vscode-app-ui';
 import type { Seed } from '../../e2e/support/vscode-workbench';
 import type { Workspace } from '../../src/workspace/types';
 
@@ -367,7 +367,7 @@ test('ide benchmarks', async ({ workbench, page, context, network }) => {
   }
 
   if (wants.has('ide.completion_overhead_ms')) {
-    await loadFixtureCompletionModel(app);
+    await loadFixtureCoder(app, 'wasm');
     // The Explorer lists hundreds of corpus entries (a virtual list): the app opens the file in VS Code instead, as its file links do.
     await probe.evaluate(async (path) => {
       const load = (p: string) => import(/* @vite-ignore */ p);

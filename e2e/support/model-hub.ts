@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from '@playwright/test';
+import { expect, type BrowserContext, type FrameLocator, type Page } from '@playwright/test';
 import type { NetworkLog } from './privacy';
 
 export const HUB = 'https://huggingface.co';
@@ -42,4 +42,27 @@ export async function serveFixtureModels(context: BrowserContext, network: Netwo
     });
   });
   return served;
+}
+
+/** The tiny fixture coder as the Models page names it once added. */
+export const FIXTURE_COMPLETION_MODEL = `transformers:${FIXTURE_OWNER}/tiny-llama`;
+
+/**
+ * Through the app's Models page (the tab's page, or the app's frame in an IDE panel): adds the tiny
+ * fixture coder (Qwen2.5-Coder prompt format; q8 on WASM, fp32 on WebGPU, which lacks f16 here),
+ * downloads and loads it, and picks it for code completion. Needs serveFixtureModels first.
+ */
+export async function loadFixtureCoder(app: Page | FrameLocator, device: 'webgpu' | 'wasm'): Promise<void> {
+  await app.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Models', exact: true }).click();
+  await app.getByText('Advanced: model source').click();
+  await app.getByLabel('ONNX engine device').selectOption(device);
+  await app.getByLabel('ONNX model repo id').fill(`${FIXTURE_OWNER}/tiny-llama`);
+  await app.getByLabel('ONNX weights').selectOption(device === 'webgpu' ? 'fp32' : 'q8');
+  await app.getByLabel('ONNX prompt format').selectOption('qwen2.5-coder');
+  await app.getByRole('button', { name: 'Add model' }).click();
+  const row = app.locator(`[data-model="${FIXTURE_COMPLETION_MODEL}"]`);
+  await expect(row).toContainText('code completion');
+  await row.getByRole('button', { name: 'Download' }).click();
+  await expect(row.getByText('loaded', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await app.getByLabel('Code completion model').selectOption(FIXTURE_COMPLETION_MODEL);
 }

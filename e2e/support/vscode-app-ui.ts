@@ -14,7 +14,6 @@
  * scripted OpenAI-compatible server of ./openai-server.ts.
  */
 import type { FrameLocator, Locator, Page } from '@playwright/test';
-import { FIXTURE_OWNER } from './model-hub';
 import { startOpenAiServer, type OpenAiTestServer } from './openai-server';
 import { expect, test as workbenchTest, type Workbench } from './vscode-workbench';
 
@@ -42,29 +41,6 @@ export async function allowThisIde(workbench: Workbench): Promise<FrameLocator> 
   await expect(ask).toHaveCount(0);
   await expect(app.getByTestId('workspace-name')).toHaveText(/workspace/);
   return app;
-}
-
-/** The tiny fixture model as the Models page names it (served by ./model-hub.ts's stand-in hub). */
-export const FIXTURE_COMPLETION_MODEL = `transformers:${FIXTURE_OWNER}/tiny-llama`;
-
-/**
- * Adds the tiny fixture coder on the app's Models page (WASM, q8, Qwen2.5-Coder
- * prompt format), downloads and loads it, and picks it for code completion.
- * Needs serveFixtureModels(context, network) first.
- */
-export async function loadFixtureCompletionModel(app: FrameLocator): Promise<void> {
-  await app.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Models' }).click();
-  await app.getByText('Advanced: model source').click();
-  await app.getByLabel('ONNX engine device').selectOption('wasm');
-  await app.getByLabel('ONNX model repo id').fill(`${FIXTURE_OWNER}/tiny-llama`);
-  await app.getByLabel('ONNX weights').selectOption('q8');
-  await app.getByLabel('ONNX prompt format').selectOption('qwen2.5-coder');
-  await app.getByRole('button', { name: 'Add model' }).click();
-  const row = app.locator(`[data-model="${FIXTURE_COMPLETION_MODEL}"]`);
-  await expect(row).toContainText('code completion');
-  await row.getByRole('button', { name: 'Download' }).click();
-  await expect(row.getByText('loaded', { exact: true })).toBeVisible({ timeout: 60_000 });
-  await app.getByLabel('Code completion model').selectOption(FIXTURE_COMPLETION_MODEL);
 }
 
 /**

@@ -378,12 +378,20 @@ export class Workbench {
 
   /** Runs a command from the palette (F1) by its title as the palette shows it, e.g. 'Refact: New chat'. */
   async runCommand(title: string): Promise<void> {
-    // Keyboard focus may sit in a webview, which keeps keys to itself: focus the workbench first.
-    await this.page.locator('.part.editor').click({ position: { x: 10, y: 10 } });
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    // Not toBeFocused: the app's frame may take focus back meanwhile (a chat answer arriving); fill() focuses the input itself.
-    await expect(input).toBeVisible();
+    // Keyboard focus may sit in a webview, which keeps keys to itself: focus the workbench first,
+    // and once more if F1 still went to the webview (focus moving back as the app re-renders).
+    for (let attempt = 1; ; attempt++) {
+      await this.page.locator('.part.editor').click({ position: { x: 10, y: 10 } });
+      await this.page.keyboard.press('F1');
+      try {
+        await expect(input).toBeVisible({ timeout: 3_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+    // Not toBeFocused: fill() focuses the input itself.
     await input.fill(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row.focused');
     await expect(row).toContainText(title.split(': ').pop()!);
