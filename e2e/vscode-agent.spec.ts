@@ -4,7 +4,7 @@
  * OpenAI-compatible provider. The agent's edits show as VS Code diffs:
  * nothing is written until Accept, then the file changes in VS Code's file
  * system, checkpointed as in the tab; Esc rejects and the chat hears so;
- * Stop while a diff shows closes it and writes nothing. A file link in the chat opens
+ * Stop while a diff shows closes it and writes nothing. A file link and a search hit in the chat open
  * the file at its line; the editor's selection reaches the chat; the web
  * workbench has no terminal, so the shell tool is never offered.
  */
@@ -92,6 +92,22 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
     await expect.poll(() => caretPosition(page)).toEqual({ line: 5, column: 1 });
   });
 
+  await test.step('a search hit in a tool card opens the file at its line in VS Code', async () => {
+    openai.reply(
+      COMPLETIONS,
+      { stream: toolCallStream([{ id: 'call_grep', name: 'search_pattern', arguments: JSON.stringify({ pattern: 'return a - b' }) }]) },
+      { stream: textStream('It is on line 6.') },
+    );
+    await send(asPage(app), 'Where does sub return?');
+    await expect(app.getByTestId('msg-assistant').last().locator('.msg-text')).toHaveText('It is on line 6.');
+    const card = app.locator('[data-tool="search_pattern"]');
+    await card.locator('summary').click();
+    // The caret is on line 5 (the file link above): line 6 is where the hit's link put it.
+    await card.getByRole('button', { name: 'src/calc.py:6' }).click();
+    await expect(editorTab(page, 'calc.py')).toHaveClass(/active/);
+    await expect.poll(() => caretPosition(page)).toEqual({ line: 6, column: 1 });
+  });
+
   await test.step("the editor's selection reaches the chat", async () => {
     // Lines 5-6 selected from the caret (line 5) with Shift+Down twice: the selection ends at line 7, column 1.
     await activeEditor(page).locator('.view-lines').click({ position: { x: 200, y: 5 } });
@@ -113,7 +129,7 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
     await expect(app.getByTestId('msg-assistant').last().locator('.msg-text')).toHaveText('Left it as it was.');
     await expect(page.locator('.part.editor .monaco-diff-editor')).toHaveCount(0);
     expect(await workbench.readWorkspaceFile('src/calc.py')).toBe(CALC.replace('return a + b', 'return b + a'));
-    const result = sentRequest(openai, 4).messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_sub');
+    const result = sentRequest(openai, 6).messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_sub');
     expect(String(result?.content)).toContain('the user rejected the change to "src/calc.py" in the IDE');
     await expect(app.locator('[data-tool="update_textdoc"]').last()).toHaveAttribute('data-status', 'failed');
     mark('rejected');
@@ -161,7 +177,7 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
     await page.keyboard.type('# mine');
     await expect(app.getByTestId('msg-assistant').last().locator('.msg-text')).toHaveText('I will read it again.');
     await expect(page.locator('.part.editor .monaco-diff-editor')).toHaveCount(0);
-    const result = sentRequest(openai, 9).messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_again');
+    const result = sentRequest(openai, 11).messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_again');
     expect(String(result?.content)).toContain('the user edited "src/calc.py" by hand while reviewing the change');
     // Nothing of the proposal was written; the hand edit is the user's (saved or not: the web workbench autosaves after a second).
     const accepted = CALC.replace('return a + b', 'return b + a');
@@ -171,7 +187,7 @@ test("the agent's edits as VS Code diffs (accept writes, Esc rejects), file link
 
   await test.step("the agent's requests offered no shell tool", async () => {
     const calls = openai.calls(COMPLETIONS);
-    expect(calls).toHaveLength(10);
+    expect(calls).toHaveLength(12);
     for (let n = 0; n < calls.length; n++) {
       const names = (sentRequest(openai, n).tools ?? []).map((t) => (t as { function: { name: string } }).function.name);
       expect(names).toContain('update_textdoc');

@@ -140,6 +140,15 @@ export async function openFile(path: string, options: { limitBytes?: number; lin
   openRequest.value = { path, ...options, seq: ++openSeq };
 }
 
+/**
+ * A file link's click (search hits, context files, tool results): the file at `line` in the
+ * app's editor on the Files page, or in the IDE's editor inside an IDE (the panel stays).
+ */
+export function showFileAt(path: string, line: number): void {
+  void openFile(path, { line });
+  if (!hostConnected.value) go('files');
+}
+
 /** Re-reads the directories and the open file that a batch of changes touched. */
 function applyChanges(ws: Workspace, changes: WorkspaceChange[]): void {
   const touchedDirs = new Set<string>();

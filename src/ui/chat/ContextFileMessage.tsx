@@ -1,7 +1,5 @@
 import type { ContextFileMessage as ContextFiles } from '../../engine/index';
-import { openFile } from '../../state/files';
-import { hostConnected } from '../../state/host';
-import { go } from '../../state/route';
+import { showFileAt } from '../../state/files';
 import { workspace } from '../../state/workspace';
 
 /** Files put into the context (by @file or a tool): collapsed, name and lines; the name opens the file there (in an IDE, in its editor). */
@@ -21,8 +19,7 @@ export function ContextFileMessage({ message }: { message: ContextFiles }) {
                 title={`Open ${f.file_name} at line ${f.line1}`}
                 onClick={(e) => {
                   e.preventDefault();
-                  void openFile(f.file_name, { line: f.line1 });
-                  if (!hostConnected.value) go('files');
+                  showFileAt(f.file_name, f.line1);
                 }}
               >
                 Open

@@ -3,6 +3,9 @@ import type { ThreadMessage } from '../../engine/index';
 import type { ToolCall } from '../../providers/types';
 import { textOf } from '../../engine/index';
 import { loopStatus, messages, resultIndex, running } from '../../state/chat';
+import { showFileAt } from '../../state/files';
+import { workspace } from '../../state/workspace';
+import { resultParts, TOOLS_WITH_HIT_LINES } from './result-links';
 
 type ToolStatus = 'running' | 'done' | 'failed' | 'waiting' | 'not run';
 
@@ -30,6 +33,24 @@ function prettyArguments(raw: string): string {
   }
 }
 
+/** A result as text; search hits (`path:line: ...`) are links to the file at the line while a folder is open. */
+function ResultText({ tool, text }: { tool: string; text: string }) {
+  if (!TOOLS_WITH_HIT_LINES.has(tool) || !workspace.value) return <pre class="tool-result">{text}</pre>;
+  return (
+    <pre class="tool-result">
+      {resultParts(text).map((part, i) =>
+        'path' in part ? (
+          <button key={i} type="button" class="link hit-link" title={`Open ${part.path} at line ${part.line}`} onClick={() => showFileAt(part.path, part.line)}>
+            {part.text}
+          </button>
+        ) : (
+          part.text
+        ),
+      )}
+    </pre>
+  );
+}
+
 /** One tool call: name, status, arguments and result (collapsed). */
 export function ToolCard({ call }: { call: ToolCall }) {
   // A computed: a card re-renders when its own result arrives, not on every message appended to the thread.
@@ -49,7 +70,7 @@ export function ToolCard({ call }: { call: ToolCall }) {
       {result?.role === 'tool' && (
         <>
           <div class="tool-section">Result</div>
-          <pre class="tool-result">{textOf(result.content.content)}</pre>
+          <ResultText tool={call.function.name} text={textOf(result.content.content)} />
           {imagesOf(result).map((url, i) => (
             <img key={i} class="tool-image" src={url} alt="An image the model was shown" data-testid="tool-image" />
           ))}

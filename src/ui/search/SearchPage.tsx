@@ -3,9 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { CodeIndexStatus } from '../../code-index';
 import { indexPhaseText } from '../app/index-progress';
 import { indexStatus, loadIndexSettings, retryIndexing, saveIndexSettings, type IndexSettings } from '../../state/code-index';
-import { openFile, revealInTree } from '../../state/files';
-import { hostConnected } from '../../state/host';
-import { go } from '../../state/route';
+import { revealInTree, showFileAt } from '../../state/files';
 import { scheduleSearch, searchKind, searchQuery, searchState, startIndexing, type SearchHit, type SearchKind, type SearchState } from '../../state/search';
 import { workspace } from '../../state/workspace';
 import { SemanticPanel } from './SemanticPanel';
@@ -127,8 +125,7 @@ function resultsOf(state: SearchState) {
 function HitRow({ hit }: { hit: SearchHit }) {
   const open = () => {
     revealInTree(hit.path);
-    void openFile(hit.path, { line: hit.line1 });
-    if (!hostConnected.value) go('files'); // inside an IDE it opened in the IDE's editor
+    showFileAt(hit.path, hit.line1);
   };
   return (
     <li>
