@@ -16,6 +16,8 @@ interface Activity {
   kind: 'chat' | 'completion';
   controller: AbortController;
   done: Promise<unknown>;
+  /** The chat this one queues behind, until it ends: drain stops the whole queue. */
+  previous: Activity | undefined;
 }
 
 export class EngineActivity {
@@ -26,11 +28,11 @@ export class EngineActivity {
     return this.active.get(engine)?.kind === 'chat';
   }
 
-  /** Stops what `engine` is generating (unload, delete) and waits for it to end. */
+  /** Stops what `engine` is generating (unload, delete), chats queued behind one another too, and waits for it to end. */
   async drain(engine: LocalEngine): Promise<void> {
     const current = this.active.get(engine);
     if (!current) return;
-    current.controller.abort();
+    for (let activity: Activity | undefined = current; activity; activity = activity.previous) activity.controller.abort();
     await current.done.catch(() => undefined);
   }
 
@@ -42,9 +44,11 @@ export class EngineActivity {
       if (previous) await previous.done.catch(() => undefined);
       return work();
     })();
-    const activity: Activity = { kind, controller, done };
+    const activity: Activity = { kind, controller, done, previous };
     this.active.set(engine, activity);
     const clear = () => {
+      // Unlinked once ended, so a run of overlapping chats does not keep every earlier one alive.
+      activity.previous = undefined;
       if (this.active.get(engine) === activity) this.active.delete(engine);
     };
     done.then(clear, clear);

@@ -213,6 +213,19 @@ describe('llm service routing', () => {
     expect(fake.calls.filter((c) => c.startsWith('load'))).toHaveLength(2);
   });
 
+  it('unload stops every chat on the model, also one a second chat queued behind, before the engine unloads', async () => {
+    const fake = fakeEngine([{}]);
+    const llm = createLlmService({ env: noGpu, engines: { transformers: async () => fake.engine } });
+    await llm.load('transformers:x', () => {});
+    const first = llm.chat({ requestId: 'q1', model: 'transformers:x', messages: [] }, () => {});
+    const second = llm.chat({ requestId: 'q2', model: 'transformers:x', messages: [{ role: 'user', content: 'hi' }] }, () => {});
+    await new Promise((r) => setTimeout(r, 2));
+    await llm.unload();
+    await expect(first).resolves.toMatchObject({ finish_reason: 'abort' });
+    await expect(second).resolves.toMatchObject({ finish_reason: 'abort' });
+    expect(fake.calls.slice(1)).toEqual(['chat 0', 'chat 1', 'unload']);
+  });
+
   it('says plainly when no model is loaded', async () => {
     const llm = createLlmService({ env: noGpu, engines: {} });
     await expect(llm.chat({ requestId: 'r', model: 'm', messages: [] }, () => {})).rejects.toThrow('No local model is loaded');

@@ -55,10 +55,23 @@ interface FakeOptions {
   completion?: (request: CompletionCreateParamsStreaming, fake: FakeMlc) => AsyncIterable<Completion>;
 }
 
+/** A GPUDevice whose destroy() ends it with reason 'destroyed', as WebGPU does. */
+interface FakeDevice extends GpuDeviceLike {
+  destroy(): void;
+}
+
 class FakeMlc implements MlcEngineLike {
   reloads: string[] = [];
   unloads = 0;
   interrupts = 0;
+  /** web-llm's interruptSignal: set by interruptGenerate, cleared when a generation starts. */
+  interruptFlag = false;
+  /** The device reload() made; unload() destroys it, as web-llm's pipeline.dispose() does. */
+  device: FakeDevice | undefined;
+  /** Set by unload(): the pipeline is gone, and a generation still stepping fails. */
+  disposed = false;
+  /** In order: 'generation end' when a stream settles, 'unload' when unload() starts. */
+  events: string[] = [];
   chatRequests: ChatCompletionRequestStreaming[] = [];
   completionRequests: CompletionCreateParamsStreaming[] = [];
   private interrupted: () => void = () => undefined;
@@ -83,12 +96,29 @@ class FakeMlc implements MlcEngineLike {
 
   async unload(): Promise<void> {
     this.unloads++;
+    this.events.push('unload');
+    this.disposed = true;
+    this.device?.destroy();
     this.unloaded();
   }
 
   interruptGenerate(): void {
     this.interrupts++;
+    this.interruptFlag = true;
     this.interrupted();
+  }
+
+  /** Steps `stream` like web-llm's pipeline: a step after unload() fails as a disposed tvm object does. */
+  private async *guard<T>(stream: AsyncIterable<T>): AsyncIterable<T> {
+    this.interruptFlag = false;
+    try {
+      for await (const item of stream) {
+        if (this.disposed) throw new Error('fake: the pipeline was disposed under a running generation');
+        yield item;
+      }
+    } finally {
+      this.events.push('generation end');
+    }
   }
 
   chat = {
@@ -97,7 +127,7 @@ class FakeMlc implements MlcEngineLike {
         this.chatRequests.push(structuredClone(request));
         const script = this.options.chat?.[this.chatRequests.length - 1];
         if (!script) throw new Error('fake: no chat script left');
-        return script(request, this);
+        return this.guard(script(request, this));
       },
     },
   };
@@ -106,7 +136,7 @@ class FakeMlc implements MlcEngineLike {
     create: async (request: CompletionCreateParamsStreaming): Promise<AsyncIterable<Completion>> => {
       this.completionRequests.push(request);
       if (!this.options.completion) throw new Error('fake: no completion script');
-      return this.options.completion(request, this);
+      return this.guard(this.options.completion(request, this));
     },
   };
 }
@@ -151,6 +181,18 @@ function replies(texts: string[], finish: ChatCompletionFinishReason = 'stop', f
     yield usageChunk(12, texts.length);
   };
 }
+
+/** Streams tokens until interruptGenerate(), then ends as web-llm does: an 'abort' finish chunk and usage. */
+const untilInterrupted: ChatScript = async function* (_request, fake) {
+  let tokens = 0;
+  while (!fake.interruptFlag) {
+    if (++tokens > 200) throw new Error('fake: never interrupted');
+    yield delta('x');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  yield { ...delta(''), choices: [{ index: 0, delta: {}, finish_reason: 'abort' }] };
+  yield usageChunk(5, tokens);
+};
 
 interface Harness {
   engine: ReturnType<typeof createWebLlmEngine>;
@@ -558,17 +600,101 @@ describe('chat', () => {
     expect(fake.chatRequests[0]?.response_format?.type).toBe('structural_tag');
     expect(fake.chatRequests[1]?.response_format).toBeUndefined();
   });
+
+  it('gives a tool without parameters an empty-object schema, so the other tools keep theirs', async () => {
+    // As xgrammar: a tag whose content has no json_schema object fails the whole structural tag.
+    const xgrammar: ChatScript = (request, self) => {
+      const tag = JSON.parse(String(request.response_format?.structural_tag)) as StructuralTag;
+      const bad = tag.format.tags.find((t) => typeof t.content.json_schema !== 'object');
+      if (bad) {
+        const error = new Error(`Cannot compile the json_schema of ${bad.begin}`);
+        error.name = 'GrammarMatcherInitError';
+        throw error;
+      }
+      return replies(['Done.'])(request, self);
+    };
+    const { engine, fake } = await loadedHarness('Qwen2.5-Coder-1.5B-Instruct', { chat: [xgrammar] });
+    const treeTool = { type: 'function', function: { name: 'tree', description: 'List files' } } as unknown as ToolSpec;
+    const { content } = await collect(engine, { model: 'm', messages: [{ role: 'user', content: 'hi' }], tools: [readTool, treeTool] });
+
+    expect(content).toBe('Done.');
+    expect(fake.chatRequests).toHaveLength(1); // no retry without the grammar
+    const tag = JSON.parse(String(fake.chatRequests[0]?.response_format?.structural_tag)) as StructuralTag;
+    expect(tag.format.tags.map((t) => [t.begin, t.content.json_schema])).toEqual([
+      ['<tool_call>\n{"name": "cat", "arguments": ', readTool.function.parameters],
+      ['<tool_call>\n{"name": "tree", "arguments": ', { type: 'object', properties: {} }],
+    ]);
+    // The prompt tells the model the same schema the grammar holds it to.
+    expect(fake.chatRequests[0]?.messages[0]?.content).toContain('"name": "tree", "description": "List files", "parameters": {"type": "object", "properties": {}}');
+  });
+});
+
+type StructuralTag = { format: { tags: { begin: string; content: { json_schema?: unknown } }[] } };
+
+describe('unloading while a model generates', () => {
+  const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+
+  it.each(['unload', 'deleteModel'] as const)('%s interrupts the running chat and waits for it before disposing', async (how) => {
+    const { engine, fake, loadedModel } = await loadedHarness('Qwen2.5-Coder-0.5B-Instruct', { chat: [untilInterrupted] });
+    let unloading: Promise<void> | undefined;
+    const { content, result, chunks } = await collect(engine, request, never, (chunk) => {
+      if (chunk.choices[0]?.delta.content === 'x') unloading ??= how === 'unload' ? engine.unload() : engine.deleteModel(loadedModel);
+    });
+    await unloading;
+    expect(fake.interrupts).toBeGreaterThanOrEqual(1);
+    expect(fake.events).toEqual(['generation end', 'unload']);
+    expect(result.finish_reason).toBe('abort');
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('abort');
+    expect(content).toMatch(/^x+$/); // what was streamed stays
+    await expect(engine.chat(request, () => undefined, never)).rejects.toThrow(/no model is loaded/);
+  });
+
+  it('interrupts a running completion too', async () => {
+    const { engine, fake } = await loadedHarness('Qwen2.5-Coder-0.5B-Instruct', {
+      completion: async function* (_request, self) {
+        while (!self.interruptFlag) {
+          yield { id: 'c', created: 0, model: 'm', object: 'text_completion', choices: [{ index: 0, text: 'y', finish_reason: null }] };
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        yield { id: 'c', created: 0, model: 'm', object: 'text_completion', choices: [{ index: 0, text: '', finish_reason: 'abort' }] };
+      },
+    });
+    const completing = engine.complete('def ', { maxTokens: 500, temperature: 0, stop: [] }, never);
+    await until(() => fake.completionRequests.length === 1);
+    await engine.unload();
+    expect(fake.events).toEqual(['generation end', 'unload']);
+    await expect(completing).resolves.toMatchObject({ finish_reason: 'abort', text: expect.stringMatching(/^y+$/) });
+  });
+
+  it('a load waits for the previous model to stop generating before it unloads it', async () => {
+    const { engine, fake, model } = await loadedHarness('Qwen2.5-Coder-0.5B-Instruct', { chat: [untilInterrupted] });
+    let loading: Promise<void> | undefined;
+    const { result } = await collect(engine, request, never, () => {
+      loading ??= engine.load(model('Qwen3-0.6B'), () => undefined, never);
+    });
+    await loading;
+    expect(result.finish_reason).toBe('abort');
+    expect(fake.events).toEqual(['generation end', 'unload']);
+  });
 });
 
 describe('device lost', () => {
   function fakeGpu() {
     let lose: (info: { reason?: string; message?: string }) => void = () => undefined;
-    const device: GpuDeviceLike = { lost: new Promise((resolve) => (lose = resolve)) };
+    const device: FakeDevice = {
+      lost: new Promise((resolve) => (lose = resolve)),
+      destroy: () => lose({ reason: 'destroyed', message: 'Device was destroyed.' }),
+    };
     const gpu: GpuLike = {
       requestAdapter: async () => ({ requestDevice: async () => device }),
     };
-    return { gpu, lose: (info: { reason?: string; message?: string }) => lose(info) };
+    return { gpu, device, lose: (info: { reason?: string; message?: string }) => lose(info) };
   }
+
+  /** As tvmjs detectGPUDevice does inside web-llm's reload(); the fake keeps the device to destroy on unload. */
+  const reloadOn = (gpu: GpuLike) => async (fake: FakeMlc) => {
+    fake.device = (await (await gpu.requestAdapter())?.requestDevice()) as FakeDevice;
+  };
 
   it('tells the listener when the GPUDevice web-llm created is lost, and chat then asks for a reload', async () => {
     const { gpu, lose } = fakeGpu();
@@ -597,18 +723,41 @@ describe('device lost', () => {
     );
   });
 
-  it('ignores the device being destroyed by an unload', async () => {
-    const { gpu, lose } = fakeGpu();
-    const { engine } = await loadedHarness(
-      'Qwen3-0.6B',
-      { reload: async () => void (await (await gpu.requestAdapter())?.requestDevice()) },
-      { gpu },
-    );
+  it('ignores the device being destroyed by our unload', async () => {
+    const { gpu } = fakeGpu();
+    const { engine, fake } = await loadedHarness('Qwen3-0.6B', { reload: reloadOn(gpu) }, { gpu });
     const notices: string[] = [];
     engine.onDeviceLost?.((message) => notices.push(message));
-    lose({ reason: 'destroyed', message: '' });
+    await engine.unload();
     await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(fake.unloads).toBe(1);
     expect(notices).toEqual([]);
+  });
+
+  it("reports web-llm's own device.destroy() (a failed buffer allocation) as out of GPU memory, at once", async () => {
+    const { gpu, device } = fakeGpu();
+    const { engine } = await loadedHarness('Qwen3-0.6B', { reload: reloadOn(gpu) }, { gpu });
+    const notices: string[] = [];
+    engine.onDeviceLost?.((message) => notices.push(message));
+    device.destroy(); // tvmjs tryCreateBuffer, on an out-of-memory error scope
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(notices).toEqual(['out of GPU memory: a GPU buffer allocation failed and web-llm destroyed the device; web-llm unloaded Qwen3 0.6B (q4f16)']);
+    await expect(engine.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, () => undefined, never)).rejects.toThrow(
+      /out of GPU memory/,
+    );
+  });
+
+  it('ends a chat running when web-llm destroys the device with the out-of-memory error', async () => {
+    const { gpu, device } = fakeGpu();
+    const { engine, fake } = await loadedHarness('Qwen3-0.6B', { reload: reloadOn(gpu), chat: [untilInterrupted] }, { gpu });
+    const chatting = collect(engine, { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, never, (_chunk, all) => {
+      if (all.length !== 1) return;
+      device.destroy(); // the allocation failed
+      // web-llm's own device.lost handler then unloads the model under the running chat.
+      void device.lost.then(() => fake.unload());
+    });
+    await expect(chatting).rejects.toThrow(WebLlmDeviceLostError);
+    await expect(chatting).rejects.toThrow(/out of GPU memory/);
   });
 
   it('reads a model web-llm unloaded under us (ModelNotLoadedError) as a lost device', async () => {

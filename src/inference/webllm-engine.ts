@@ -20,7 +20,14 @@ import type {
   ToolSpec,
   Usage,
 } from '../providers/types';
-import type { DeviceReport, LlmConfig, LoadProgress, LocalModelInfo } from '../worker-api/llm';
+import type {
+  DeviceReport,
+  GenerationStats,
+  LlmConfig,
+  LoadProgress,
+  LocalChatResult,
+  LocalModelInfo,
+} from '../worker-api/llm';
 import type { LocalEngine } from './engine';
 import { formatBytes, type FitOptions } from './model-fit';
 import { flattenContent, messagesForTemplate, toolFormatFor } from './prompt-format';
@@ -46,7 +53,12 @@ import { findWebLlmBuild, webllmAppConfig, webllmBuilds, webllmModels, type WebL
  *   resets the KV cache, so the next chat turn prefills the whole thread again.
  * - device lost: web-llm only logs it and unloads itself (or throws
  *   DeviceLostError from reload). We watch the GPUDevice it creates, and also
- *   read a lost model from errors, and tell `onDeviceLost` listeners.
+ *   read a lost model from errors, and tell `onDeviceLost` listeners. web-llm
+ *   also destroys the device itself when a buffer allocation fails (out of
+ *   memory): we report that as a lost device too, at once.
+ * - unload/delete: web-llm's unload() disposes the pipeline even while a
+ *   generation runs on it, so we interrupt every running chat and completion
+ *   (they end with finish_reason 'abort') and wait for them first.
  */
 
 // ---------------------------------------------------------------------------
@@ -244,6 +256,17 @@ function isDeviceLostError(error: unknown): boolean {
   return errorName(error) === 'DeviceLostError' || /device (was |is )?lost|GPUDevice.*lost/i.test(errorMessage(error));
 }
 
+/**
+ * What to tell the user about a GPUDevice lost under a loaded model. Reason
+ * 'destroyed' there is web-llm (tvmjs tryCreateBuffer) destroying the device
+ * after a buffer allocation raised an out-of-memory (or validation) error: out
+ * of GPU memory, as far as the user is concerned.
+ */
+function lostDeviceMessage(info: { reason?: string; message?: string }): string {
+  if (info.reason === 'destroyed') return 'out of GPU memory: a GPU buffer allocation failed and web-llm destroyed the device';
+  return `the GPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`;
+}
+
 function abortError(what: string): DOMException {
   return new DOMException(`${what} was cancelled`, 'AbortError');
 }
@@ -292,8 +315,22 @@ interface ChatPlan {
   parser: ToolCallStream | undefined;
 }
 
+/**
+ * The tool with a schema xgrammar can compile. Tools from MCP servers or
+ * settings may come without `parameters` (the type says otherwise): its tag
+ * would then have no `json_schema`, the whole structural tag would fail to
+ * compile, and the retry would drop the constraints of every other tool too.
+ */
+export function withParameters(tool: ToolSpec): ToolSpec {
+  const parameters: unknown = tool.function.parameters;
+  if (typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters)) return tool;
+  // "No arguments": what OpenAI means by a function without `parameters`.
+  return { ...tool, function: { ...tool.function, parameters: { type: 'object', properties: {} } } };
+}
+
 function planChat(request: ChatRequest, build: WebLlmBuild, templating: ToolTemplating): ChatPlan {
-  const tools = request.tools ?? [];
+  // The prompt, the grammar and web-llm's own tools all see the same schema.
+  const tools = (request.tools ?? []).map(withParameters);
   // Past calls and results need the template's syntax even on a turn that offers no tools.
   const toolHistory = request.messages.some((message) => message.role === 'tool' || (message.tool_calls?.length ?? 0) > 0);
   const mode = tools.length > 0 && build.nativeTools ? 'native' : tools.length > 0 || toolHistory ? 'templated' : 'plain';
@@ -396,8 +433,9 @@ async function streamChat(
       }
       return outcome;
     } catch (error) {
-      // A schema xgrammar cannot compile should not cost the turn.
-      if (errorName(error) === 'GrammarMatcherInitError' && plan.request.response_format && attempt === 0 && !writer.sentAnything) {
+      // A schema xgrammar cannot compile should not cost the turn (unless the turn is being stopped anyway).
+      const retry = attempt === 0 && !writer.sentAnything && !signal.aborted;
+      if (errorName(error) === 'GrammarMatcherInitError' && plan.request.response_format && retry) {
         delete plan.request.response_format;
         continue;
       }
@@ -408,10 +446,90 @@ async function streamChat(
   }
 }
 
+/** Flushes the parser and native calls, and settles the finish reason of a chat turn. */
+function finishChat(
+  plan: ChatPlan,
+  outcome: StreamOutcome,
+  writer: ReturnType<typeof createChunkWriter>,
+  aborted: boolean,
+): FinishReason {
+  let finish = outcome.finish;
+  if (plan.parser) {
+    const end = plan.parser.end();
+    writer.deltas(end.deltas);
+    if (end.finishReason === 'tool_calls' && finish === 'stop') finish = 'tool_calls';
+  }
+  if (plan.mode === 'native') {
+    if (outcome.nativeCalls.length > 0 && finish === 'tool_calls') writer.deltas([{ tool_calls: outcome.nativeCalls }]);
+    // Cut off (length/abort) or unreadable: web-llm returns no calls, so what the model wrote is kept.
+    else if (outcome.nativeText) writer.deltas([{ content: outcome.nativeText }]);
+  }
+  if (aborted) return 'abort';
+  return finish === 'tool_calls' && !writer.sawToolCalls ? 'stop' : finish;
+}
+
+function chatStats(usage: CompletionUsage | undefined, timeToFirstTokenMs: number): GenerationStats {
+  const prefill = usage?.extra.prefill_tokens_per_s ?? 0;
+  const decode = usage?.extra.decode_tokens_per_s ?? 0;
+  return {
+    promptTokens: usage?.prompt_tokens ?? 0,
+    completionTokens: usage?.completion_tokens ?? 0,
+    timeToFirstTokenMs: Math.round(timeToFirstTokenMs),
+    prefillTokensPerSec: Number.isFinite(prefill) ? prefill : 0,
+    decodeTokensPerSec: Number.isFinite(decode) ? decode : 0,
+  };
+}
+
 interface LoadedModel {
   info: LocalModelInfo;
   build: WebLlmBuild;
   engine: MlcEngineLike;
+  /** The chats and completions running on it, which unload stops and waits for. */
+  generations: Set<Generation>;
+}
+
+/** One chat or completion in flight. */
+interface Generation {
+  /** Trips the generation's signal and interrupts web-llm. */
+  stop(): void;
+  /** Settles (never rejects) when the generation no longer touches the pipeline. */
+  settled: Promise<void>;
+}
+
+/**
+ * Runs one generation on `current` under a signal that the caller's abort and
+ * an unload both trip. web-llm's unload() disposes the pipeline without waiting
+ * for (or interrupting) a running generation, so `disposeLoaded` stops each one
+ * and waits for it first.
+ */
+function trackGeneration<T>(
+  current: LoadedModel,
+  signal: AbortSignal,
+  run: (stopped: AbortSignal, interrupt: () => void) => Promise<T>,
+): Promise<T> {
+  const stopper = new AbortController();
+  const interrupt = () => void Promise.resolve(current.engine.interruptGenerate()).catch(() => undefined);
+  const stop = () => {
+    stopper.abort();
+    interrupt();
+  };
+  if (signal.aborted) stopper.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  const result = run(stopper.signal, interrupt);
+  const generation: Generation = { stop, settled: result.then(() => undefined, () => undefined) };
+  current.generations.add(generation);
+  void generation.settled.then(() => {
+    current.generations.delete(generation);
+    signal.removeEventListener('abort', stop);
+  });
+  return result;
+}
+
+/** Stops every generation on `current` and waits until none touches the pipeline. */
+async function drainGenerations(current: LoadedModel): Promise<void> {
+  const running = [...current.generations];
+  for (const generation of running) generation.stop();
+  await Promise.all(running.map((generation) => generation.settled));
 }
 
 /**
@@ -438,7 +556,7 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
   let loaded: LoadedModel | null = null;
   /** Set when the GPU device went away under the loaded model; cleared by load/unload. */
   let lostMessage: string | null = null;
-  /** Unloading of an engine whose load was cancelled; the next load waits for it. */
+  /** Unloading of an engine (a cancelled load's, or one draining its generations); the next load waits for it. */
   let cleanup: Promise<void> = Promise.resolve();
   const lostListeners = new Set<(message: string) => void>();
 
@@ -506,6 +624,76 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
     }
   }
 
+  /** One chat turn; `stopped` trips on the caller's abort or an unload. */
+  async function runChat(
+    current: LoadedModel,
+    request: ChatRequest,
+    onChunk: (chunk: ChatChunk) => void,
+    stopped: AbortSignal,
+    interrupt: () => void,
+  ): Promise<LocalChatResult> {
+    const plan = planChat(request, current.build, templating);
+    const writer = createChunkWriter(current.info.id, onChunk);
+    const started = now();
+    let firstTokenAt: number | null = null;
+    let outcome: StreamOutcome = { finish: 'stop', usage: undefined, nativeCalls: [] };
+    try {
+      if (!stopped.aborted) {
+        outcome = await streamChat(current.engine, plan, stopped, interrupt, (text) => {
+          firstTokenAt ??= now();
+          if (plan.parser) writer.deltas(plan.parser.push(text));
+        }, writer);
+      }
+    } catch (error) {
+      throw failure('chat', current, error);
+    }
+    const finish = finishChat(plan, outcome, writer, stopped.aborted);
+    const usage = toUsage(outcome.usage);
+    writer.finish(finish, usage);
+    return { finish_reason: finish, usage, stats: chatStats(outcome.usage, firstTokenAt === null ? 0 : firstTokenAt - started) };
+  }
+
+  /** One raw (FIM) completion; `stopped` trips on the caller's abort or an unload. */
+  async function runComplete(
+    current: LoadedModel,
+    prompt: string,
+    options: { maxTokens: number; temperature: number; stop: string[] },
+    stopped: AbortSignal,
+    interrupt: () => void,
+  ): Promise<{ text: string; finish_reason: FinishReason; usage: Usage }> {
+    let text = '';
+    let finish: FinishReason = 'stop';
+    let usage: CompletionUsage | undefined;
+    try {
+      const stream = await current.engine.completions.create({
+        prompt,
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: options.maxTokens,
+        temperature: options.temperature,
+        ...(options.stop.length ? { stop: options.stop } : {}),
+      });
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = chunk.usage;
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        text += choice.text;
+        // web-llm resets its interrupt flag when generation starts: repeat it if the stop came earlier.
+        if (stopped.aborted) interrupt();
+        if (choice.finish_reason) finish = choice.finish_reason === 'tool_calls' ? 'stop' : choice.finish_reason;
+      }
+    } catch (error) {
+      throw failure('complete', current, error);
+    }
+    return { text, finish_reason: stopped.aborted ? 'abort' : finish, usage: toUsage(usage) };
+  }
+
+  /** Interrupts and waits for what generates on `current`, then disposes its pipeline. */
+  async function disposeLoaded(current: LoadedModel): Promise<void> {
+    await drainGenerations(current);
+    await unloadEngine(current.engine);
+  }
+
   const engine: LocalEngine = {
     id: 'webllm',
 
@@ -561,11 +749,15 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
       let lostDuringLoad: string | null = null;
       const onDevice = (device: GpuDeviceLike) => {
         void device.lost.then((info) => {
-          // 'destroyed' is our own unload (or web-llm's reload) calling device.destroy().
-          if (info.reason === 'destroyed') return;
-          const message = `the GPU device was lost (${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''})`;
-          if (loaded?.engine === mlc) deviceLost(`${message}; web-llm unloaded ${model.label}`);
-          else lostDuringLoad = message;
+          /*
+           * Reason 'destroyed' is our unload (web-llm's dispose destroys the
+           * device) or web-llm itself after a failed buffer allocation. Every
+           * unload of ours drops `loaded` first, so while this engine is the
+           * loaded one the destroy was web-llm's. While loading, web-llm throws
+           * DeviceLostError from reload() for its own.
+           */
+          if (loaded?.engine === mlc) deviceLost(`${lostDeviceMessage(info)}; web-llm unloaded ${model.label}`);
+          else if (info.reason !== 'destroyed') lostDuringLoad = lostDeviceMessage(info);
         });
       };
 
@@ -596,104 +788,29 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
       } finally {
         signal.removeEventListener('abort', cancel);
       }
-      loaded = { info: model, build, engine: mlc };
+      loaded = { info: model, build, engine: mlc, generations: new Set() };
       const total = model.downloadBytes;
       onProgress({ phase: 'ready', loadedBytes: total, totalBytes: total, text: `${model.label} is ready` });
     },
 
     async unload() {
-      await cleanup;
+      // Dropped at once, so no new chat starts on a model that is going away.
       const current = loaded;
       loaded = null;
       lostMessage = null;
-      if (current) await unloadEngine(current.engine);
+      if (current) cleanup = cleanup.then(() => disposeLoaded(current));
+      await cleanup;
     },
 
     async chat(request, onChunk, signal) {
       const current = requireLoaded('chat');
-      const plan = planChat(request, current.build, templating);
-      const writer = createChunkWriter(current.info.id, onChunk);
-      const started = now();
-      let firstTokenAt: number | null = null;
-      let outcome: StreamOutcome = { finish: 'stop', usage: undefined, nativeCalls: [] };
-
-      const interrupt = () => void Promise.resolve(current.engine.interruptGenerate()).catch(() => undefined);
-      signal.addEventListener('abort', interrupt, { once: true });
-      try {
-        if (!signal.aborted) {
-          outcome = await streamChat(current.engine, plan, signal, interrupt, (text) => {
-            firstTokenAt ??= now();
-            if (plan.parser) writer.deltas(plan.parser.push(text));
-          }, writer);
-        }
-      } catch (error) {
-        throw failure('chat', current, error);
-      } finally {
-        signal.removeEventListener('abort', interrupt);
-      }
-
-      let finish = outcome.finish;
-      if (plan.parser) {
-        const end = plan.parser.end();
-        writer.deltas(end.deltas);
-        if (end.finishReason === 'tool_calls' && finish === 'stop') finish = 'tool_calls';
-      }
-      if (plan.mode === 'native') {
-        if (outcome.nativeCalls.length > 0 && finish === 'tool_calls') writer.deltas([{ tool_calls: outcome.nativeCalls }]);
-        // Cut off (length/abort) or unreadable: web-llm returns no calls, so what the model wrote is kept.
-        else if (outcome.nativeText) writer.deltas([{ content: outcome.nativeText }]);
-      }
-      if (signal.aborted) finish = 'abort';
-      else if (finish === 'tool_calls' && !writer.sawToolCalls) finish = 'stop';
-
-      const usage = toUsage(outcome.usage);
-      writer.finish(finish, usage);
-      const prefill = outcome.usage?.extra.prefill_tokens_per_s ?? 0;
-      const decode = outcome.usage?.extra.decode_tokens_per_s ?? 0;
-      return {
-        finish_reason: finish,
-        usage,
-        stats: {
-          promptTokens: usage.prompt_tokens,
-          completionTokens: usage.completion_tokens,
-          timeToFirstTokenMs: firstTokenAt === null ? 0 : Math.round(firstTokenAt - started),
-          prefillTokensPerSec: Number.isFinite(prefill) ? prefill : 0,
-          decodeTokensPerSec: Number.isFinite(decode) ? decode : 0,
-        },
-      };
+      return trackGeneration(current, signal, (stopped, interrupt) => runChat(current, request, onChunk, stopped, interrupt));
     },
 
     async complete(prompt, options, signal) {
       const current = requireLoaded('complete');
       if (signal.aborted) return { text: '', finish_reason: 'abort' };
-      const interrupt = () => void Promise.resolve(current.engine.interruptGenerate()).catch(() => undefined);
-      signal.addEventListener('abort', interrupt, { once: true });
-      let text = '';
-      let finish: FinishReason = 'stop';
-      let usage: CompletionUsage | undefined;
-      try {
-        const stream = await current.engine.completions.create({
-          prompt,
-          stream: true,
-          stream_options: { include_usage: true },
-          max_tokens: options.maxTokens,
-          temperature: options.temperature,
-          ...(options.stop.length ? { stop: options.stop } : {}),
-        });
-        for await (const chunk of stream) {
-          if (chunk.usage) usage = chunk.usage;
-          const choice = chunk.choices[0];
-          if (!choice) continue;
-          text += choice.text;
-          if (signal.aborted) interrupt();
-          if (choice.finish_reason) finish = choice.finish_reason === 'tool_calls' ? 'stop' : choice.finish_reason;
-        }
-      } catch (error) {
-        throw failure('complete', current, error);
-      } finally {
-        signal.removeEventListener('abort', interrupt);
-      }
-      return { text, finish_reason: signal.aborted ? 'abort' : finish, usage: toUsage(usage) };
+      return trackGeneration(current, signal, (stopped, interrupt) => runComplete(current, prompt, options, stopped, interrupt));
     },
 
     async countTokens(text) {
@@ -720,7 +837,9 @@ export function createWebLlmEngine(deps: WebLlmDeps = {}): LocalEngine {
     async deleteModel(model) {
       const build = findBuild(model.id);
       if (!build) throw new Error(`webllm.deleteModel: ${model.id} is not in this web-llm's model list`);
+      // Also waits for an unload already under way, so no shard is deleted under a live pipeline.
       if (loaded?.info.id === model.id) await engine.unload();
+      else await cleanup;
       let failed: unknown;
       try {
         await deleteAllInfo(build.record.model_id, appConfig());
