@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inProcess } from '../src/worker-api/connect';
+import { webllmModels } from '../src/inference/webllm-catalog';
 import { createLlmService, probeDevice, type DeviceEnv } from './llm.service';
 
 type FakeAdapter = NonNullable<Awaited<ReturnType<NonNullable<DeviceEnv['gpu']>['requestAdapter']>>>;
@@ -17,7 +18,12 @@ function envWith(adapter: FakeAdapter | null | Error): DeviceEnv {
   };
 }
 
-const limits = { maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 30 };
+const limits = {
+  maxBufferSize: 2 ** 31,
+  maxStorageBufferBindingSize: 2 ** 30,
+  maxComputeWorkgroupStorageSize: 16 * 1024,
+  maxStorageBuffersPerShaderStage: 8,
+};
 
 describe('probeDevice', () => {
   it('in Node (no navigator.gpu) reports no WebGPU with the reason, through the client', async () => {
@@ -49,6 +55,23 @@ describe('probeDevice', () => {
       crossOriginIsolated: true,
       hardwareConcurrency: 8,
     });
+  });
+
+  it('copies the limits web-llm checks, so an adapter at WebGPU defaults shows every web-llm model as not fitting, with why', async () => {
+    const report = await probeDevice(envWith({ features: new Set(['shader-f16']), limits }));
+    expect(report.limits).toMatchObject({ maxComputeWorkgroupStorageSize: 16 * 1024, maxStorageBuffersPerShaderStage: 8 });
+    const models = webllmModels(report, {}, { deviceMemoryBytes: 8 * 2 ** 30 });
+    expect(models.length).toBeGreaterThan(0);
+    for (const model of models) {
+      expect(model.fit).toBe('too-big');
+      expect(model.fitNote).toBe(
+        'web-llm cannot start on this GPU: it needs 32 KB of compute workgroup storage (this GPU allows 16 KB), ' +
+          '10 storage buffers per shader stage (this GPU allows 8)',
+      );
+    }
+    const webllmFloor = { ...limits, maxComputeWorkgroupStorageSize: 32 * 1024, maxStorageBuffersPerShaderStage: 10 };
+    const meets = await probeDevice(envWith({ features: new Set(['shader-f16']), limits: webllmFloor }));
+    expect(webllmModels(meets, {}, { deviceMemoryBytes: 8 * 2 ** 30 }).some((model) => model.fit === 'fits')).toBe(true);
   });
 
   it('falls back to requestAdapterInfo() on older browsers', async () => {

@@ -8,6 +8,7 @@ import type {
   EngineId,
   GenerationStats,
   GpuAdapterSummary,
+  GpuLimits,
   LlmConfig,
   LlmEvent,
   LlmWorkerApi,
@@ -22,7 +23,7 @@ import type {
  */
 interface GpuAdapterLike {
   readonly features: Iterable<string> & { has(feature: string): boolean };
-  readonly limits: { readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number };
+  readonly limits: Readonly<Required<GpuLimits>>;
   /** Chrome 127+, Firefox, Safari. */
   readonly info?: Partial<GpuAdapterSummary>;
   /** Older Chrome, before `info`. */
@@ -87,9 +88,12 @@ export async function probeDevice(env: DeviceEnv = currentDeviceEnv()): Promise<
     },
     features: [...adapter.features].sort(),
     shaderF16: adapter.features.has('shader-f16'),
+    // Each limit web-llm checks before it creates its device (model-fit.ts judges them).
     limits: {
       maxBufferSize: adapter.limits.maxBufferSize,
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+      maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
     },
   };
 }

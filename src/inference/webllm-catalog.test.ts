@@ -4,6 +4,7 @@ import type { DeviceReport } from '../worker-api/llm';
 import {
   estimateDownloadBytes,
   findWebLlmBuild,
+  largestBufferEstimate,
   webllmAppConfig,
   webllmBuilds,
   webllmModels,
@@ -119,12 +120,29 @@ describe('webllmModels', () => {
     }
   });
 
-  it('recommends the 0.5B coder on a small device, where the 1.5B build is too big', () => {
+  it('recommends the 1.5B coder on a phone-class GPU (256 MB bindings), where the 3B and 7B are too big', () => {
     const models = webllmModels(phone, {}, { deviceMemoryBytes: 4 * GiB });
-    const recommended = models.filter((model) => model.recommended);
-    expect(recommended.map((model) => model.id)).toEqual(['webllm:Qwen2.5-Coder-0.5B-Instruct-q4f32_1-MLC']);
+    expect(models.filter((model) => model.recommended).map((model) => model.id)).toEqual([
+      'webllm:Qwen2.5-Coder-1.5B-Instruct-q4f32_1-MLC',
+    ]);
+    const coder3 = models.find((model) => model.id === 'webllm:Qwen2.5-Coder-3B-Instruct-q4f32_1-MLC');
+    expect(coder3).toMatchObject({ fit: 'too-big', fitNote: expect.stringContaining('web-llm binds at most 128 MB here') });
+    const coder7 = models.find((model) => model.id === 'webllm:Qwen2.5-Coder-7B-Instruct-q4f32_1-MLC');
+    expect(coder7?.fit).toBe('too-big');
+  });
+
+  it('recommends the 0.5B coder where the 1.5B needs more memory than the device reports', () => {
+    const models = webllmModels(phone, {}, { deviceMemoryBytes: 2 * GiB });
+    expect(models.filter((model) => model.recommended).map((model) => model.id)).toEqual([
+      'webllm:Qwen2.5-Coder-0.5B-Instruct-q4f32_1-MLC',
+    ]);
     const big = models.find((model) => model.id === 'webllm:Qwen2.5-Coder-1.5B-Instruct-q4f32_1-MLC');
-    expect(big).toMatchObject({ fit: 'too-big', fitNote: expect.stringContaining('at most 256 MB per buffer') });
+    expect(big).toMatchObject({ fit: 'too-big', fitNote: expect.stringContaining('this device reports 2.0 GB') });
+  });
+
+  it('has a largest-buffer estimate for every model it offers', () => {
+    for (const build of webllmBuilds()) expect(largestBufferEstimate(build.base)).toBeGreaterThan(10 * MiB);
+    expect(largestBufferEstimate('Not-A-Model')).toBeUndefined();
   });
 
   it('recommends nothing when nothing fits', () => {

@@ -88,6 +88,38 @@ function parameterCount(base: string, size: string): number {
 }
 
 /*
+ * The largest GPU buffer each model allocates, which must fit in one storage
+ * binding (tvmjs binds whole buffers): its embedding table (also the lm_head,
+ * tied or not), held as vocab × hidden 4-bit values packed into u32s (MLC's
+ * q4 layout, [vocab, hidden / 8] u32; the scales are a separate, smaller
+ * tensor), so vocab × hidden / 2 bytes in both q4f16_1 and q4f32_1. Shapes
+ * from each model's config.json. Activations (1k prefill chunks, per the
+ * "cs1k" libraries) stay below 128 MB where the table does: the largest, the
+ * 1.5B coder's q4f32 gate/up output, is 1024 × 2 × 8960 f32 = 73 MB.
+ */
+const EMBEDDING_SHAPE: Record<string, { vocab: number; hidden: number }> = {
+  'Qwen2.5-Coder-0.5B-Instruct': { vocab: 151936, hidden: 896 },
+  'Qwen2.5-Coder-1.5B-Instruct': { vocab: 151936, hidden: 1536 },
+  'Qwen2.5-Coder-3B-Instruct': { vocab: 151936, hidden: 2048 },
+  'Qwen2.5-Coder-7B-Instruct': { vocab: 152064, hidden: 3584 },
+  'Qwen3-0.6B': { vocab: 151936, hidden: 1024 },
+  'Qwen3-1.7B': { vocab: 151936, hidden: 2048 },
+  'Qwen3-4B': { vocab: 151936, hidden: 2560 },
+  'Qwen3-8B': { vocab: 151936, hidden: 4096 },
+  'Llama-3.2-1B-Instruct': { vocab: 128256, hidden: 2048 },
+  'Llama-3.2-3B-Instruct': { vocab: 128256, hidden: 3072 },
+  'Phi-3.5-mini-instruct': { vocab: 32064, hidden: 3072 },
+  'SmolLM2-360M-Instruct': { vocab: 49152, hidden: 960 },
+  'SmolLM2-1.7B-Instruct': { vocab: 49152, hidden: 2048 },
+};
+
+/** Bytes of the model's largest GPU buffer (see above), or undefined for a model not in the table. */
+export function largestBufferEstimate(base: string): number | undefined {
+  const shape = EMBEDDING_SHAPE[base];
+  return shape && (shape.vocab * shape.hidden) / 2;
+}
+
+/*
  * Download size: an estimate, because web-llm records carry no download size
  * (only vram_required_MB, which adds the KV cache and activations). MLC's
  * q4f16_1 stores 4-bit weights in groups of 32 with an f16 scale (4.5 bits a
@@ -174,7 +206,9 @@ export function preferredQuantization(device: DeviceReport): WebLlmQuantization 
 }
 
 function toModelInfo(build: WebLlmBuild, device: DeviceReport, fitOptions: FitOptions): LocalModelInfo {
-  const { fit, fitNote } = fitFor(build.record, device, fitOptions);
+  const largestBufferEstimateBytes = largestBufferEstimate(build.base);
+  const record = largestBufferEstimateBytes === undefined ? build.record : { ...build.record, largestBufferEstimateBytes };
+  const { fit, fitNote } = fitFor(record, device, fitOptions);
   return {
     id: `${WEBLLM_ID_PREFIX}${build.record.model_id}`,
     engine: 'webllm',

@@ -10,6 +10,18 @@ export interface GpuAdapterSummary {
   description: string;
 }
 
+/** The adapter limits web-llm checks before it creates a device (tvmjs detectGPUDevice). */
+export interface GpuLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+  /**
+   * Optional only for reports built by hand (tests): every adapter states
+   * them, and the probe always copies them. Absent means "not checked".
+   */
+  maxComputeWorkgroupStorageSize?: number;
+  maxStorageBuffersPerShaderStage?: number;
+}
+
 /** What this browser/device can run, so the UI can offer models that fit. */
 export interface DeviceReport {
   webgpu: boolean;
@@ -20,7 +32,7 @@ export interface DeviceReport {
   features: string[];
   /** f16 shaders: needed by the q4f16 model builds, which are smaller and faster. */
   shaderF16: boolean;
-  limits?: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+  limits?: GpuLimits;
   /** SharedArrayBuffer available (COOP/COEP), so WASM can run multi-threaded. */
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
@@ -50,7 +62,7 @@ export interface LocalModelInfo {
   supportsTools: boolean;
   supportsFim: boolean;
   fit: ModelFit;
-  /** Why it does not fit, in words, when fit !== 'fits'. */
+  /** Why it does not fit, in words, when fit !== 'fits'; with 'fits', why it still may not (memory unknown). */
   fitNote?: string;
   cached: CacheState;
   recommended?: boolean;
