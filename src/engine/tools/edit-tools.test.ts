@@ -5,6 +5,7 @@ import { mv } from './mv';
 import { rm } from './rm';
 import { parseLineRanges, updateTextdocByLines } from './update-textdoc-by-lines';
 import { updateTextdocRegex } from './update-textdoc-regex';
+import { updateTextdoc } from './update-textdoc';
 
 describe('create_textdoc', () => {
   it('creates a file with its folders and reports an added file', async () => {
@@ -54,6 +55,20 @@ describe('update_textdoc_regex', () => {
     await updateTextdocRegex.run({ path: 'v.txt', pattern: 'v(\\d)', replacement: 'version$1', multiple: true }, ctx);
     expect(await readText(ctx, 'v.txt')).toBe('version1 version2\n');
     await expect(updateTextdocRegex.run({ path: 'v.txt', pattern: '(', replacement: '' }, ctx)).rejects.toThrow('"pattern" is not a valid regular expression');
+  });
+});
+
+describe('characters outside the BMP (found by edit-tools.fuzz.test.ts)', () => {
+  it('a regex with empty matches steps over an emoji whole instead of writing into it', async () => {
+    const { ctx } = await toolContext({ 'e.txt': 'x🙂y\n' });
+    await updateTextdocRegex.run({ path: 'e.txt', pattern: 'z*', replacement: '|', multiple: true }, ctx);
+    expect(await readText(ctx, 'e.txt')).toBe('|x|🙂|y|\n|');
+  });
+
+  it('an edit that would leave half an emoji is refused and the file is untouched', async () => {
+    const { ctx } = await toolContext({ 'e.txt': 'a🙂b\n' });
+    await expect(updateTextdoc.run({ path: 'e.txt', old_str: '\ud83d', replacement: '' }, ctx)).rejects.toThrow('half of a character');
+    expect(await readText(ctx, 'e.txt')).toBe('a🙂b\n');
   });
 });
 

@@ -47,11 +47,21 @@ export async function checkpointFirst(tool: string, ctx: ToolContext, paths: rea
  * Writes `after` to `path` (`before` null: a new file). `expectMtime` is the
  * mtime of the read the edit was based on.
  */
+/** Half of a UTF-16 surrogate pair without its other half. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export async function writeTextFile(
   tool: string,
   ctx: ToolContext,
   change: { path: string; before: string | null; after: string; expectMtime?: number },
 ): Promise<ToolOutcome> {
+  // Half of a surrogate pair cannot be saved as UTF-8 (it would become U+FFFD): refuse before anything is written.
+  if (LONE_SURROGATE.test(change.after)) {
+    throw new ToolError(
+      tool,
+      `the change would leave half of a character (an emoji or another character outside the BMP) in "${change.path}"; nothing was changed. Match and write whole characters`,
+    );
+  }
   const checkpoint = await checkpointFirst(tool, ctx, [change.path]);
   ctx.signal.throwIfAborted();
   try {

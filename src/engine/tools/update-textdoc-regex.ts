@@ -12,6 +12,24 @@ const NAME = 'update_textdoc_regex';
  * @example
  * await updateTextdocRegex.run({ path: 'a.py', pattern: 'v(\\d+)', replacement: 'version$1', multiple: true }, ctx)
  */
+/**
+ * Unicode mode first, where `.` and an empty match never fall between the halves of an emoji;
+ * a pattern only the classic syntax accepts (models write `\-` or a lone `{`) compiles without it
+ * (writeTextFile then refuses a result that splits a character).
+ */
+function compilePattern(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'gmu');
+  } catch {
+    // not valid in Unicode mode: try the classic syntax
+  }
+  try {
+    return new RegExp(pattern, 'gm');
+  } catch (error) {
+    throw new ToolError(NAME, `the argument "pattern" is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
 export const updateTextdocRegex: Tool = {
   name: NAME,
   description:
@@ -34,12 +52,7 @@ export const updateTextdocRegex: Tool = {
     const pattern = requireString(NAME, args, 'pattern');
     const replacement = requireString(NAME, args, 'replacement').replace(/\r\n/g, '\n');
     const multiple = optionalBoolean(NAME, args, 'multiple', false);
-    let regex: RegExp;
-    try {
-      regex = new RegExp(pattern, 'gm');
-    } catch (error) {
-      throw new ToolError(NAME, `the argument "pattern" is not a valid regular expression: ${(error as Error).message}`);
-    }
+    const regex = compilePattern(pattern);
     const file = await readForEdit(NAME, ctx, path);
     const count = [...file.text.matchAll(regex)].length;
     if (count === 0) throw new ToolError(NAME, `the pattern matches nothing in "${path}"; nothing was changed. Read the file with cat first`);
