@@ -1,6 +1,6 @@
 import { changesFromRecords, startPolling, type Fingerprints } from './change-watcher';
 import { ConflictError, NotFoundError, WorkspaceError, translateFsError } from './errors';
-import { IgnoreStack, isExcluded } from './ignore-rules';
+import { IgnoreStack, isExcluded, PARTIAL_WRITE_PREFIX } from './ignore-rules';
 import { createLimiter } from './limiter';
 import { PathEscapeError, baseName, isWithin, joinPath, normalizeWorkspacePath, parentPath, splitPath } from './paths';
 import { formatBytes } from './format';
@@ -42,6 +42,18 @@ function abortError(): DOMException {
 }
 
 /** A Workspace over any FileSystemDirectoryHandle: a picked folder, an OPFS copy, or a host-provided one. */
+/** Replaces a file's bytes: createWritable writes a swap file that takes the file's place on close(), so an interrupted write leaves the old bytes. */
+async function writeWhole(handle: FileSystemFileHandle, bytes: Uint8Array): Promise<void> {
+  const writable = await handle.createWritable({ keepExistingData: false });
+  try {
+    await writable.write(bytes as Uint8Array<ArrayBuffer>);
+    await writable.close();
+  } catch (err) {
+    await writable.abort().catch(() => undefined);
+    throw err;
+  }
+}
+
 export class HandleWorkspace implements Workspace {
   readonly id: string;
   readonly name: string;
@@ -321,33 +333,44 @@ export class HandleWorkspace implements Workspace {
   async writeBytes(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<FileStat> {
     const clean = normalizeWorkspacePath(path);
     const result = await this.fs(clean, async () => {
-      let existed = true;
-      let handle: FileSystemFileHandle;
+      let handle: FileSystemFileHandle | null = null;
       try {
         handle = await this.fileHandle(clean);
       } catch (err) {
         if ((err as DOMException).name !== 'NotFoundError') throw err;
-        existed = false;
-        handle = await this.fileHandle(clean, true);
       }
+      const existed = handle !== null;
       if (options.expectMtime !== undefined) {
-        const current = existed ? (await handle.getFile()).lastModified : undefined;
+        const current = handle ? (await handle.getFile()).lastModified : undefined;
         if (current !== options.expectMtime) throw new ConflictError(clean);
       }
-      // createWritable writes to a swap file that replaces the original on close().
-      const writable = await handle.createWritable({ keepExistingData: false });
-      try {
-        await writable.write(bytes as Uint8Array<ArrayBuffer>);
-        await writable.close();
-      } catch (err) {
-        await writable.abort().catch(() => undefined);
-        throw err;
-      }
+      if (handle) await writeWhole(handle, bytes);
+      else handle = await this.createWhole(clean, bytes);
       const file = await handle.getFile();
       return { stat: { path: clean, kind: 'file' as const, size: file.size, mtime: file.lastModified }, existed };
     });
     this.emit([{ type: result.existed ? 'modified' : 'created', path: clean }]);
     return result.stat;
+  }
+
+  /**
+   * A new file, written under a hidden temporary name and then renamed: creating the handle
+   * makes an empty file at once, so writing in place would leave an empty or no file at all
+   * if the tab closes mid-write. Where handles cannot move, it is written in place.
+   */
+  private async createWhole(path: string, bytes: Uint8Array): Promise<FileSystemFileHandle> {
+    const dir = await this.dirHandle(parentPath(path), true);
+    const name = baseName(path);
+    const temp = await dir.getFileHandle(`${PARTIAL_WRITE_PREFIX}${name}`, { create: true });
+    if (typeof temp.move !== 'function') {
+      await dir.removeEntry(temp.name).catch(() => undefined);
+      const handle = await dir.getFileHandle(name, { create: true });
+      await writeWhole(handle, bytes);
+      return handle;
+    }
+    await writeWhole(temp, bytes);
+    await temp.move(dir, name);
+    return temp;
   }
 
   async writeText(path: string, text: string, options: WriteOptions = {}): Promise<FileStat> {

@@ -49,7 +49,12 @@ export class IgnoreStack {
 }
 
 /** Default excludes first (cheap), then the .gitignore rules. */
+/** The prefix of the temporary file a new file is written to before it takes its name (handle-workspace.ts). */
+export const PARTIAL_WRITE_PREFIX = '.refact-partial-';
+
 export function isExcluded(stack: IgnoreStack, path: string, name: string, isDirectory: boolean): boolean {
   if (isDirectory && DEFAULT_EXCLUDED_DIRS.has(name)) return true;
+  // What an interrupted write of a new file left behind is not the user's file.
+  if (!isDirectory && name.startsWith(PARTIAL_WRITE_PREFIX)) return true;
   return stack.isIgnored(path, isDirectory);
 }
