@@ -7,9 +7,9 @@
  */
 import { ConflictError, NotFoundError, PermissionLostError, WorkspaceError } from '../workspace/errors';
 import { formatBytes } from '../workspace/format';
-import { IgnoreStack, isExcluded } from '../workspace/ignore-rules';
+import { IgnoreRules, IgnoreStack, isExcluded } from '../workspace/ignore-rules';
 import { createLimiter } from '../workspace/limiter';
-import { baseName, isWithin, joinPath, normalizeWorkspacePath, parentPath, splitPath } from '../workspace/paths';
+import { baseName, isWithin, joinPath, normalizeWorkspacePath } from '../workspace/paths';
 import { decodeText, encodeText } from '../workspace/text-codec';
 import {
   DEFAULT_TEXT_LIMIT_BYTES,
@@ -52,7 +52,12 @@ export class HostWorkspace implements Workspace {
   readonly source = 'host' as const;
   /** Requests in flight at once: each is a round trip through the webview to the extension. */
   private readonly limit = createLimiter(32);
-  private readonly rules = new Map<string, Promise<IgnoreStack>>();
+  /** Without a .gitignore among a folder's listed entries there is nothing to read: a round trip saved per folder. */
+  private readonly rules = new IgnoreRules((dirPath, listing) =>
+    listing === undefined || listing.some((e) => e.name === '.gitignore' && e.kind === 'file')
+      ? this.readSmallText(joinPath(dirPath, '.gitignore'))
+      : Promise.resolve(null),
+  );
   private readonly listeners = new Set<ChangeListener>();
   private unsubscribe: (() => void) | null = null;
   /** Host change batches are filtered one after another, so listeners see them in order. */
@@ -74,22 +79,6 @@ export class HostWorkspace implements Workspace {
 
   // ---- ignore rules ----
 
-  /** `listing`: the folder's entries when known; without a .gitignore among them there is nothing to read (a round trip saved per folder). */
-  private stackFor(dirPath: string, listing?: readonly { name: string; kind: string }[]): Promise<IgnoreStack> {
-    let cached = this.rules.get(dirPath);
-    if (!cached) {
-      cached = (async () => {
-        const outer = dirPath === '' ? IgnoreStack.empty : await this.stackFor(parentPath(dirPath));
-        const hasRules = listing === undefined || listing.some((e) => e.name === '.gitignore' && e.kind === 'file');
-        const text = hasRules ? await this.readSmallText(joinPath(dirPath, '.gitignore')) : null;
-        return outer.with(dirPath, text);
-      })();
-      cached.catch(() => this.rules.delete(dirPath));
-      this.rules.set(dirPath, cached);
-    }
-    return cached;
-  }
-
   private async readSmallText(path: string): Promise<string | null> {
     try {
       const decoded = decodeText(await this.call(path, 'fs/readFile', { path }));
@@ -99,15 +88,8 @@ export class HostWorkspace implements Workspace {
     }
   }
 
-  async isIgnored(path: string, kind: EntryKind): Promise<boolean> {
-    const segments = splitPath(normalizeWorkspacePath(path));
-    for (let i = 0; i < segments.length; i++) {
-      const entryPath = segments.slice(0, i + 1).join('/');
-      const isDir = i < segments.length - 1 || kind === 'directory';
-      const stack = await this.stackFor(parentPath(entryPath)).catch(() => IgnoreStack.empty);
-      if (isExcluded(stack, entryPath, segments[i]!, isDir)) return true;
-    }
-    return false;
+  isIgnored(path: string, kind: EntryKind): Promise<boolean> {
+    return this.rules.isIgnored(normalizeWorkspacePath(path), kind);
   }
 
   // ---- reading ----
@@ -115,7 +97,7 @@ export class HostWorkspace implements Workspace {
   async listDir(path = '', options: { includeIgnored?: boolean } = {}): Promise<DirEntry[]> {
     const dirPath = normalizeWorkspacePath(path);
     const entries = await this.call(dirPath, 'fs/listDir', { path: dirPath });
-    const stack = options.includeIgnored ? IgnoreStack.empty : await this.stackFor(dirPath, entries);
+    const stack = options.includeIgnored ? IgnoreStack.empty : await this.rules.stackFor(dirPath, entries);
     const out: DirEntry[] = [];
     for (const { name, kind } of entries) {
       if (!isPlainName(name)) continue; // the host's names go through the path rules too
@@ -241,7 +223,7 @@ export class HostWorkspace implements Workspace {
     if (clean === '') throw new WorkspaceError('Refusing to delete the workspace root', clean);
     const removed = await this.filesAt(clean);
     await this.call(clean, 'fs/delete', { path: clean, recursive: options.recursive ?? false });
-    this.forgetRules(clean);
+    this.rules.forget(clean);
     this.emit(removed.map((p) => ({ type: 'deleted' as const, path: p })));
   }
 
@@ -304,10 +286,6 @@ export class HostWorkspace implements Workspace {
       if (change.path !== '' && !(await this.isIgnored(change.path, 'file').catch(() => false))) visible.push(change);
     }
     this.emit(visible);
-  }
-
-  private forgetRules(path: string): void {
-    for (const dir of [...this.rules.keys()]) if (dir === path || dir.startsWith(`${path}/`)) this.rules.delete(dir);
   }
 
   private emit(changes: WorkspaceChange[]): void {

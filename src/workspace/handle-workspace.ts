@@ -1,6 +1,6 @@
 import { changesFromRecords, startPolling, type Fingerprints } from './change-watcher';
 import { ConflictError, NotFoundError, WorkspaceError, translateFsError } from './errors';
-import { IgnoreStack, isExcluded, PARTIAL_WRITE_PREFIX } from './ignore-rules';
+import { IgnoreRules, IgnoreStack, isExcluded, PARTIAL_WRITE_PREFIX } from './ignore-rules';
 import { createLimiter } from './limiter';
 import { PathEscapeError, baseName, isWithin, joinPath, normalizeWorkspacePath, parentPath, splitPath } from './paths';
 import { formatBytes } from './format';
@@ -61,7 +61,7 @@ export class HandleWorkspace implements Workspace {
   private readonly root: FileSystemDirectoryHandle;
   private readonly pollIntervalMs: number;
   private readonly limit = createLimiter(32);
-  private readonly ruleCache = new Map<string, Promise<IgnoreStack>>();
+  private readonly rules = new IgnoreRules(async (dirPath) => this.readGitignore(await this.dirHandle(dirPath)).catch(() => null));
   private readonly dirCache = new Map<string, FileSystemDirectoryHandle>();
   /**
    * File handles the walks met: the indexes read every file they just listed, and
@@ -167,31 +167,8 @@ export class HandleWorkspace implements Workspace {
     }
   }
 
-  /** The rules that apply to the children of `dirPath` (its own .gitignore included). */
-  private stackFor(dirPath: string): Promise<IgnoreStack> {
-    let cached = this.ruleCache.get(dirPath);
-    if (!cached) {
-      cached = (async () => {
-        const outer = dirPath === '' ? IgnoreStack.empty : await this.stackFor(parentPath(dirPath));
-        const text = await this.readGitignore(await this.dirHandle(dirPath)).catch(() => null);
-        return outer.with(dirPath, text);
-      })();
-      cached.catch(() => this.ruleCache.delete(dirPath));
-      this.ruleCache.set(dirPath, cached);
-    }
-    return cached;
-  }
-
-  async isIgnored(path: string, kind: EntryKind): Promise<boolean> {
-    const clean = normalizeWorkspacePath(path);
-    const segments = splitPath(clean);
-    for (let i = 0; i < segments.length; i++) {
-      const entryPath = segments.slice(0, i + 1).join('/');
-      const isDir = i < segments.length - 1 || kind === 'directory';
-      const stack = await this.stackFor(parentPath(entryPath)).catch(() => IgnoreStack.empty);
-      if (isExcluded(stack, entryPath, segments[i]!, isDir)) return true;
-    }
-    return false;
+  isIgnored(path: string, kind: EntryKind): Promise<boolean> {
+    return this.rules.isIgnored(normalizeWorkspacePath(path), kind);
   }
 
   // ---- reading -------------------------------------------------------------
@@ -200,7 +177,7 @@ export class HandleWorkspace implements Workspace {
     const dirPath = normalizeWorkspacePath(path);
     return this.fs(dirPath, async () => {
       const dir = await this.dirHandle(dirPath);
-      const stack = options.includeIgnored ? IgnoreStack.empty : await this.stackFor(dirPath);
+      const stack = options.includeIgnored ? IgnoreStack.empty : await this.rules.stackFor(dirPath);
       const out: DirEntry[] = [];
       for await (const [name, handle] of dir.entries()) {
         const kind = handle.kind;
@@ -276,7 +253,7 @@ export class HandleWorkspace implements Workspace {
     };
 
     const startDir = await this.fs(start, () => this.dirHandle(start));
-    const outer = includeIgnored || start === '' ? IgnoreStack.empty : await this.stackFor(parentPath(start));
+    const outer = includeIgnored || start === '' ? IgnoreStack.empty : await this.rules.stackFor(parentPath(start));
     await visit(start, startDir, outer);
     return { files, errors, truncated };
   }
@@ -413,7 +390,7 @@ export class HandleWorkspace implements Workspace {
       return files;
     });
     this.forgetDirs(clean);
-    if (clean.endsWith('.gitignore')) this.ruleCache.clear();
+    if (clean.endsWith('.gitignore')) this.rules.clear();
     this.emit(removed.map((f) => ({ type: 'deleted' as const, path: f.path })));
   }
 
@@ -433,7 +410,7 @@ export class HandleWorkspace implements Workspace {
       await this.copyTree(src, dest, handle);
       await this.fs(src, async () => (await this.dirHandle(parentPath(src))).removeEntry(baseName(src), { recursive: true }));
     }
-    this.ruleCache.clear();
+    this.rules.clear();
     this.forgetDirs(src);
     this.emit([
       ...movedFiles.map((p) => ({ type: 'deleted' as const, path: p })),
@@ -474,7 +451,7 @@ export class HandleWorkspace implements Workspace {
   }
 
   async refresh(): Promise<void> {
-    this.ruleCache.clear();
+    this.rules.clear();
     this.dirCache.clear();
     this.fileCache.clear();
     await this.pollNow?.();
@@ -482,7 +459,7 @@ export class HandleWorkspace implements Workspace {
 
   private emit(changes: WorkspaceChange[]): void {
     if (changes.length === 0) return;
-    if (changes.some((c) => baseName(c.path) === '.gitignore')) this.ruleCache.clear();
+    if (changes.some((c) => baseName(c.path) === '.gitignore')) this.rules.clear();
     for (const change of changes) if (change.type === 'deleted') this.forgetDirs(change.path);
     for (const listener of this.listeners) listener(changes);
   }
