@@ -132,7 +132,8 @@ function hostPath(path: string): string | null {
   try {
     return normalizeWorkspacePath(path);
   } catch {
-    droppedHostMessages.value++;
+    // Counted with the channel's other drops (the signal mirrors that one count).
+    if (channel) droppedHostMessages.value = ++channel.dropped;
     console.warn(`Refact: ignored a path from the IDE that is not inside the workspace: ${JSON.stringify(path).slice(0, 200)}`);
     return null;
   }
