@@ -30,7 +30,7 @@ export function completionSettings(): CompletionSettings {
 }
 
 export class RefactInlineCompletions implements vscode.InlineCompletionItemProvider {
-  private readonly prefetch = new CompletionPrefetch<CompletionResponse>();
+  private readonly prefetch = new CompletionPrefetch<Answered>();
 
   constructor(
     private readonly chat: ChatViewProvider,
@@ -44,13 +44,12 @@ export class RefactInlineCompletions implements vscode.InlineCompletionItemProvi
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
-    const asked = this.requestAt(document, position, manual);
-    if (!asked) return undefined;
-    const { path, request } = asked;
+    // Typing asked already (onDidChange), request and all; an explicit trigger skips the cache, so it asks itself.
+    const early = manual ? null : this.prefetch.take(keyOf(document, position));
+    const asked = early ? null : this.requestAt(document, position, manual);
+    if (!early && !asked) return undefined;
     try {
-      // Typing asked already (onDidChange); an explicit trigger skips the cache, so it asks itself.
-      const early = manual ? null : this.prefetch.take(keyOf(document, position));
-      const response = await (early ?? this.chat.request('completion/request', request, { token, timeoutMs: COMPLETION_TIMEOUT_MS }));
+      const { request, response } = await (early ?? this.ask(asked!, token).answer);
       const insertion = inlineInsertion(request, position.character, response.choices[0]?.code_completion ?? '');
       if (!insertion || token.isCancellationRequested) return undefined;
       const range = new vscode.Range(position.line, insertion.startCharacter, position.line, position.character);
@@ -58,7 +57,7 @@ export class RefactInlineCompletions implements vscode.InlineCompletionItemProvi
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       // Cancelled (the user typed on) and not connected are the everyday cases, not errors.
-      if (code !== 'cancelled' && code !== 'unsupported') this.log.warn(`completion for ${path}: ${(err as Error).message}`);
+      if (code !== 'cancelled' && code !== 'unsupported') this.log.warn(`completion for ${document.uri.path}: ${(err as Error).message}`);
       return undefined;
     }
   }
@@ -74,10 +73,10 @@ export class RefactInlineCompletions implements vscode.InlineCompletionItemProvi
     const position = new vscode.Position(after.line, after.character);
     const asked = this.requestAt(event.document, position, false);
     if (!asked) return this.prefetch.cancel();
-    this.prefetch.start(keyOf(event.document, position), () => this.ask(asked.request));
+    this.prefetch.start(keyOf(event.document, position), () => this.ask(asked));
   }
 
-  /** Drops what was asked early (the user left the editor). */
+  /** Drops what was asked early (the user left the editor, paused completion, or the app went away). */
   cancelPrefetch(): void {
     this.prefetch.cancel();
   }
@@ -96,20 +95,31 @@ export class RefactInlineCompletions implements vscode.InlineCompletionItemProvi
     return request ? { path, request } : null;
   }
 
-  private ask(request: CompletionRequest): Asked<CompletionResponse> {
-    const source = new vscode.CancellationTokenSource();
+  /** Asks the app; cancelled by `token` (VS Code's), else by the returned cancel (a newer change). */
+  private ask(asked: Pick<Answered, 'path' | 'request'>, token?: vscode.CancellationToken): Asked<Answered> {
+    const source = token ? undefined : new vscode.CancellationTokenSource();
     let settled = false;
-    const answer = this.chat.request('completion/request', request, { token: source.token, timeoutMs: COMPLETION_TIMEOUT_MS }).finally(() => {
-      settled = true;
-      source.dispose();
-    });
+    const answer = this.chat
+      .request('completion/request', asked.request, { token: token ?? source!.token, timeoutMs: COMPLETION_TIMEOUT_MS })
+      .then((response) => ({ ...asked, response }))
+      .finally(() => {
+        settled = true;
+        source?.dispose();
+      });
     return {
       answer,
       cancel: () => {
-        if (!settled) source.cancel();
+        if (!settled) source?.cancel();
       },
     };
   }
+}
+
+/** A request and the app's answer to it. */
+interface Answered {
+  path: string;
+  request: CompletionRequest;
+  response: CompletionResponse;
 }
 
 function keyOf(document: vscode.TextDocument, position: vscode.Position): PrefetchKey {
@@ -122,6 +132,8 @@ export function registerInlineCompletions(chat: ChatViewProvider, log: vscode.Lo
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     vscode.workspace.onDidChangeTextDocument((e) => provider.onDidChangeTextDocument(e)),
     vscode.window.onDidChangeActiveTextEditor(() => provider.cancelPrefetch()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('refact.completion') && provider.cancelPrefetch()),
+    chat.onDidChangeConnection(() => provider.cancelPrefetch()),
     // Alt+Space (package.json): ask now, bypassing the app's cache.
     vscode.commands.registerCommand('refact.completeNow', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
   ];
